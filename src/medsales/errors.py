@@ -1,0 +1,160 @@
+"""The error family: one base, each concrete error also a builtin a caller expects.
+
+Every failure the public API raises for bad input is a :class:`MedsalesError`. Its message
+names *where* (file, line, column, key path) and *what would be valid*; the same facts are
+kept as structured fields so that other systems need not parse the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "DataFileError",
+    "InputError",
+    "MedsalesError",
+    "MissingMeasurementError",
+    "PeriodError",
+    "PolicyError",
+    "Problem",
+    "TargetError",
+    "UnknownKPIError",
+    "UnknownRoleError",
+    "UnknownRuleError",
+    "format_path",
+]
+
+
+def format_path(parts: Iterable[str | int]) -> str:
+    """Render a key path the way messages show it: ``scorecards[2].sections[0].weight``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = str(part)
+    return out
+
+
+@attrs.frozen
+class Problem:
+    """One located problem: where it is, what is wrong, and what would be valid.
+
+    ``file``, ``line`` and ``column`` locate a problem in an input file (1-based);
+    ``path`` is a key path inside a document. Either may be empty.
+    """
+
+    message: str
+    path: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: str | int | None = None
+    value: Any = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            loc = self.file
+            if self.line is not None:
+                loc += f":{self.line}"
+            if self.column is not None:
+                loc += f" column {self.column}"
+            where.append(loc)
+        if self.path:
+            where.append(self.path)
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class MedsalesError(Exception):
+    """Base of every error ``medsales`` raises for bad input.
+
+    ``path`` is the key path of the offending value (``""`` when the problem is the whole
+    input), ``value`` the offending value and ``expected`` a description of what is valid.
+    ``problems`` holds every located problem when several were collected at once.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        value: Any = None,
+        expected: str | None = None,
+        problems: Sequence[Problem] = (),
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.value = value
+        self.expected = expected
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}" if self.path else self.message
+        if self.expected and self.expected not in self.message:
+            text += f" (expected {self.expected})"
+        if self.problems and not (len(self.problems) == 1 and str(self.problems[0]) == text):
+            text += "".join(f"\n  - {p}" for p in self.problems)
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only fields do not survive the default Exception pickling.
+        return (
+            _rebuild,
+            (
+                type(self),
+                self.message,
+                {
+                    "path": self.path,
+                    "value": self.value,
+                    "expected": self.expected,
+                    "problems": self.problems,
+                },
+            ),
+        )
+
+
+def _rebuild(cls: type[MedsalesError], message: str, fields: dict[str, Any]) -> MedsalesError:
+    return cls(message, **fields)
+
+
+class PolicyError(MedsalesError, ValueError):
+    """A policy document is malformed, inconsistent or refers to what does not exist."""
+
+
+class InputError(MedsalesError, ValueError):
+    """A measurement, incident or other input to a calculation is not valid."""
+
+
+class MissingMeasurementError(InputError):
+    """A scorecard line whose ``missing`` rule is ``error`` has no measurement."""
+
+
+class PeriodError(MedsalesError, ValueError):
+    """A period label or a date range is not valid."""
+
+
+class TargetError(MedsalesError, ValueError):
+    """A total or a set of weights cannot be split."""
+
+
+class DataFileError(MedsalesError, ValueError):
+    """One or more rows of an input file are not valid; ``problems`` lists every one."""
+
+
+class UnknownKPIError(MedsalesError, LookupError):
+    """A KPI id that the policy does not define."""
+
+
+class UnknownRoleError(MedsalesError, LookupError):
+    """A role id that the policy does not define, or one without a scorecard."""
+
+
+class UnknownRuleError(MedsalesError, LookupError):
+    """A conduct rule id that the policy does not define."""

@@ -1,0 +1,210 @@
+"""Exact numbers: the one place where ints, strings and floats become Decimals.
+
+Everything the engine computes is exact. Inputs are converted once, by :func:`to_decimal`;
+the arithmetic runs on :class:`fractions.Fraction`, so that the single rounding at the end
+is the correctly rounded value of the exact result (SPEC §1); values shown for reading are
+rounded half even to :data:`DISPLAY_PLACES` decimals.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, Literal
+
+from medsales.errors import InputError
+
+__all__ = [
+    "DISPLAY_PLACES",
+    "ROUNDING_MODES",
+    "Number",
+    "RoundingMode",
+    "decimal_string",
+    "display",
+    "engine_context",
+    "quantize",
+    "to_decimal",
+    "to_fraction",
+]
+
+Number = int | str | Decimal | float
+"""What the public API accepts wherever it takes a number."""
+
+RoundingMode = Literal["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
+
+ROUNDING_MODES: Final[dict[str, str]] = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "half_down": decimal.ROUND_HALF_DOWN,
+    "up": decimal.ROUND_UP,
+    "down": decimal.ROUND_DOWN,
+    "ceiling": decimal.ROUND_CEILING,
+    "floor": decimal.ROUND_FLOOR,
+}
+"""Policy rounding names (SPEC §1) mapped to the :mod:`decimal` constants."""
+
+DISPLAY_PLACES: Final = 10
+"""Decimals shown for intermediate values that do not terminate (SPEC §9)."""
+
+_PRECISION: Final = 60
+
+
+@contextmanager
+def engine_context() -> Iterator[decimal.Context]:
+    """The engine's own decimal context: a caller's context never changes a result."""
+    ctx = decimal.Context(
+        prec=_PRECISION,
+        rounding=decimal.ROUND_HALF_EVEN,
+        Emin=decimal.MIN_EMIN,
+        Emax=decimal.MAX_EMAX,
+        traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+    )
+    with decimal.localcontext(ctx) as active:
+        yield active
+
+
+def to_decimal(value: object, *, path: str = "value") -> Decimal:
+    """Convert a number to an exact Decimal.
+
+    Ints, strings and Decimals are taken as written; a float goes through its shortest
+    ``repr`` (``0.1`` → ``Decimal("0.1")``). Booleans, NaN, infinities and anything that is
+    not a number raise :class:`~medsales.errors.InputError` naming ``path``.
+
+    >>> to_decimal(0.1)
+    Decimal('0.1')
+    >>> to_decimal(" 12.50 ")
+    Decimal('12.50')
+    """
+    if isinstance(value, bool):
+        raise _not_a_number(value, path)
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _not_a_number(value, path, "a finite number")
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            result = Decimal(text)
+        except decimal.InvalidOperation:
+            raise _not_a_number(value, path) from None
+    else:
+        raise _not_a_number(value, path)
+    if not result.is_finite():
+        raise _not_a_number(value, path, "a finite number")
+    return result
+
+
+def _not_a_number(value: object, path: str, expected: str = "a number") -> InputError:
+    return InputError(
+        f"{value!r} is not {expected} (expected an int, a decimal string, a Decimal or a "
+        "finite float)",
+        path=path,
+        value=value,
+        expected=expected,
+    )
+
+
+def to_fraction(value: Decimal | int) -> Fraction:
+    """The exact rational value of a finite Decimal or int."""
+    return Fraction(value)
+
+
+def quantize(value: Fraction, places: int, mode: str) -> Decimal:
+    """Correctly round an exact rational to ``places`` decimals with a policy rounding mode.
+
+    The result is the rounding of the exact value, never of an approximation of it
+    (SPEC §1: 62.125 rounds half up to 62.13 even when 28-digit Decimal arithmetic would
+    have produced 62.1249999…).
+
+    >>> quantize(Fraction(62125, 1000), 2, "half_up")
+    Decimal('62.13')
+    >>> quantize(Fraction(2, 3), 2, "down")
+    Decimal('0.66')
+    """
+    try:
+        rounding = ROUNDING_MODES[mode]
+    except KeyError:
+        raise InputError(
+            f"unknown rounding mode {mode!r}",
+            path="rounding",
+            value=mode,
+            expected=" | ".join(ROUNDING_MODES),
+        ) from None
+    scaled = value * 10**places
+    floor = scaled.numerator // scaled.denominator
+    rest = scaled - floor  # 0 <= rest < 1
+    if rest == 0:
+        units = floor
+    else:
+        half = Fraction(1, 2)
+        negative = value < 0
+        if rounding == decimal.ROUND_FLOOR:
+            units = floor
+        elif rounding == decimal.ROUND_CEILING:
+            units = floor + 1
+        elif rounding == decimal.ROUND_DOWN:
+            units = floor + 1 if negative else floor
+        elif rounding == decimal.ROUND_UP:
+            units = floor if negative else floor + 1
+        elif rest > half:
+            units = floor + 1
+        elif rest < half:
+            units = floor
+        elif rounding == decimal.ROUND_HALF_EVEN:
+            units = floor + (floor % 2)
+        elif rounding == decimal.ROUND_HALF_UP:  # away from zero
+            units = floor if negative else floor + 1
+        else:  # ROUND_HALF_DOWN: towards zero
+            units = floor + 1 if negative else floor
+    return Decimal(units).scaleb(-places)
+
+
+def display(value: Fraction | Decimal | int) -> Decimal:
+    """A value for reading: exact when it terminates within 10 decimals, else rounded half even.
+
+    >>> display(Fraction(1, 4))
+    Decimal('0.25')
+    >>> display(Fraction(2, 3))
+    Decimal('0.6666666667')
+    """
+    frac = Fraction(value)
+    rounded = quantize(frac, DISPLAY_PLACES, "half_even")
+    if Fraction(rounded) == frac:
+        return _strip(rounded)
+    return rounded
+
+
+def _strip(value: Decimal) -> Decimal:
+    if value == 0:
+        return Decimal(0)
+    sign, digits, exponent = value.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    if exponent > 0:
+        return Decimal((sign, (*digits, *([0] * exponent)), 0))
+    return value.normalize()
+
+
+def decimal_string(value: Decimal | int | Fraction) -> str:
+    """The normalized decimal string of a number: no exponent, no trailing zeros.
+
+    Used by the canonical policy form (SPEC §9). A Fraction must terminate.
+
+    >>> decimal_string(Decimal("1.500"))
+    '1.5'
+    >>> decimal_string(Decimal("1E+3"))
+    '1000'
+    """
+    if isinstance(value, Fraction):
+        shown = display(value)
+        if Fraction(shown) != value:
+            raise ValueError(f"{value} has no finite decimal expansion within 10 places")
+        value = shown
+    return format(_strip(Decimal(value)), "f")
