@@ -48,8 +48,10 @@ def fallback_chain(lang: str) -> tuple[str, ...]:
     elif lang.lower() == "zh":
         chain.append("zh-Hans")
     chain.append("en")
-    seen: set[str] = set()
-    return tuple(t for t in chain if not (t.lower() in seen or seen.add(t.lower())))
+    unique: dict[str, str] = {}
+    for tag in chain:
+        unique.setdefault(tag.lower(), tag)
+    return tuple(unique.values())
 
 
 class Label(Mapping[str, str]):

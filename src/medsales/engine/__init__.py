@@ -1,0 +1,27 @@
+"""What is computed: curves, weighting, conduct, grades and explained results."""
+
+from medsales.engine.appraise import appraise, grade_for
+from medsales.engine.curves import curve_points, read_x
+from medsales.engine.notes import Note
+from medsales.engine.results import (
+    APPRAISAL_FORMAT,
+    Appraisal,
+    ConductAdjustment,
+    LineResult,
+    Segment,
+)
+from medsales.engine.schema import appraisal_json_schema
+
+__all__ = [
+    "APPRAISAL_FORMAT",
+    "Appraisal",
+    "ConductAdjustment",
+    "LineResult",
+    "Note",
+    "Segment",
+    "appraisal_json_schema",
+    "appraise",
+    "curve_points",
+    "grade_for",
+    "read_x",
+]

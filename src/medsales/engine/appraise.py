@@ -1,0 +1,476 @@
+"""The weighted appraisal of one employee (SPEC §3, §4, §5): lines, weights, conduct, grade."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from medsales.engine.curves import curve_points, read_x
+from medsales.engine.notes import Note
+from medsales.engine.results import Appraisal, ConductAdjustment, LineResult, LineStatus
+from medsales.errors import (
+    InputError,
+    MedsalesError,
+    MissingMeasurementError,
+    UnknownKPIError,
+    UnknownRuleError,
+    format_path,
+)
+from medsales.numbers import display, engine_context, quantize, to_decimal
+from medsales.policy.models import SEVERITIES, Grade, Incident, Measurement, Policy
+
+if TYPE_CHECKING:
+    from medsales.periods import Period
+
+__all__ = [
+    "MeasurementInput",
+    "appraise",
+    "grade_for",
+    "normalize_incidents",
+    "normalize_measurements",
+    "resolve_period",
+]
+
+MeasurementInput = Mapping[str, Any]
+"""A KPI id mapped to a number (the actual), a mapping with ``actual``, ``target``,
+``weight``, ``applicable``, or a :class:`~medsales.policy.models.Measurement`."""
+
+_ZERO = Fraction(0)
+_HUNDRED = Fraction(100)
+
+
+def appraise(
+    policy: Policy,
+    *,
+    role: str,
+    measurements: MeasurementInput,
+    incidents: Iterable[Incident | Mapping[str, Any]] = (),
+    employee_id: str | None = None,
+    period: Period | str | None = None,
+) -> Appraisal:
+    """Appraise one employee in one role from a plain mapping of measurements.
+
+    The result is exact and explained: see :class:`~medsales.engine.results.Appraisal`.
+    Bad input raises a :class:`~medsales.errors.MedsalesError` naming where it is.
+    """
+    try:
+        with engine_context():
+            return _appraise(
+                policy,
+                role=role,
+                measurements=normalize_measurements(policy, measurements),
+                incidents=normalize_incidents(incidents, employee_id=employee_id),
+                employee_id=employee_id,
+                period=resolve_period(policy, period),
+            )
+    except MedsalesError:
+        raise
+    except (ArithmeticError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
+        raise InputError(f"cannot appraise: {exc}") from exc
+
+
+def resolve_period(policy: Policy, period: Period | str | None) -> Period | None:
+    """A period label read in the policy's fiscal calendar; a Period is taken as it is."""
+    if period is None:
+        return None
+    from medsales.periods import Period
+
+    if isinstance(period, Period):
+        return period
+    if not isinstance(period, str):
+        raise InputError(
+            f"period must be a Period or a label, not {type(period).__name__}",
+            path="period",
+            value=period,
+            expected="a label such as '2026-Q3'",
+        )
+    return Period.parse(
+        period,
+        fiscal_year_start=policy.fiscal_year_start,
+        named_by=policy.fiscal_year_named_by,
+    )
+
+
+def normalize_measurements(
+    policy: Policy, measurements: MeasurementInput
+) -> dict[str, Measurement]:
+    """Validate a mapping of KPI id to measurement; every KPI must exist in the policy."""
+    if not isinstance(measurements, Mapping):
+        raise InputError(
+            f"measurements must be a mapping of KPI id to measurement, not "
+            f"{type(measurements).__name__}",
+            path="measurements",
+            value=measurements,
+        )
+    out: dict[str, Measurement] = {}
+    for kpi_id, raw in measurements.items():
+        path = f"measurements.{kpi_id}"
+        if not isinstance(kpi_id, str) or kpi_id not in policy.kpis_by_id:
+            raise UnknownKPIError(
+                f"unknown KPI {kpi_id!r}",
+                path=path,
+                value=kpi_id,
+                expected="one of " + ", ".join(sorted(policy.kpis_by_id)),
+            )
+        out[kpi_id] = _measurement(raw, path)
+    return out
+
+
+def _measurement(raw: Any, path: str) -> Measurement:
+    if isinstance(raw, Measurement):
+        return raw
+    if isinstance(raw, Mapping):
+        try:
+            return Measurement.model_validate(raw)
+        except ValidationError as exc:
+            raise _input_error(exc, path) from None
+    return Measurement(actual=to_decimal(raw, path=path))
+
+
+def _input_error(exc: ValidationError, path: str) -> InputError:
+    first = exc.errors(include_url=False)[0]
+    loc = [p for p in first["loc"] if not str(p).startswith("function-")]
+    where = format_path([path, *loc]) if loc else path
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = f"unknown key {loc[-1]!r} (expected actual, target, weight, applicable)"
+    return InputError(message, path=where, value=first.get("input"))
+
+
+def normalize_incidents(
+    incidents: Iterable[Incident | Mapping[str, Any]], *, employee_id: str | None = None
+) -> tuple[Incident, ...]:
+    """Validate incidents given as models or mappings; all must be the employee's own."""
+    out: list[Incident] = []
+    for i, raw in enumerate(incidents):
+        path = f"incidents[{i}]"
+        if isinstance(raw, Incident):
+            incident = raw
+        elif isinstance(raw, Mapping):
+            try:
+                incident = Incident.model_validate(raw)
+            except ValidationError as exc:
+                raise _input_error(exc, path) from None
+        else:
+            raise InputError(
+                f"an incident must be a mapping or an Incident, not {type(raw).__name__}",
+                path=path,
+                value=raw,
+            )
+        if (
+            employee_id is not None
+            and incident.employee_id is not None
+            and incident.employee_id != employee_id
+        ):
+            raise InputError(
+                f"incident of employee {incident.employee_id!r} given for {employee_id!r}",
+                path=f"{path}.employee_id",
+                value=incident.employee_id,
+                expected=repr(employee_id),
+            )
+        out.append(incident)
+    return tuple(out)
+
+
+def grade_for(policy: Policy, score: Decimal | Fraction) -> Grade:
+    """The best band whose ``min`` ≤ score; the last band takes everything below."""
+    for grade in policy.grades:
+        if score >= grade.min:
+            return grade
+    return policy.grades[-1]
+
+
+def _appraise(
+    policy: Policy,
+    *,
+    role: str,
+    measurements: Mapping[str, Measurement],
+    incidents: tuple[Incident, ...],
+    employee_id: str | None,
+    period: Period | None,
+) -> Appraisal:
+    card = policy.scorecard(role)
+    notes: list[Note] = []
+
+    # 1. each line: status, x and points
+    pending: list[
+        tuple[
+            str,
+            Decimal,
+            Any,
+            LineStatus,
+            Measurement | None,
+            Fraction | None,
+            Fraction | None,
+            list[Note],
+        ]
+    ] = []
+    on_card: set[str] = set()
+    for s, section in enumerate(card.effective_sections):
+        for i, line in enumerate(section.lines):
+            on_card.add(line.kpi)
+            kpi = policy.kpi(line.kpi)
+            m = measurements.get(line.kpi)
+            line_notes: list[Note] = []
+            x: Fraction | None = None
+            points: Fraction | None = None
+            status: LineStatus
+            if m is not None and not m.applicable:
+                status = "not_applicable"
+                line_notes.append(Note.of("not_applicable"))
+            elif m is None:
+                rule = line.missing or policy.missing
+                if rule == "error":
+                    where = format_path(
+                        ["scorecards", role, "sections", s, "lines", i]
+                        if card.sections is not None
+                        else ["scorecards", role, "lines", i]
+                    )
+                    raise MissingMeasurementError(
+                        f"no measurement of {line.kpi!r}, and its line ({where}) says "
+                        'missing = "error"',
+                        path=f"measurements.{line.kpi}",
+                        expected="a measurement, or applicable = false",
+                    )
+                if rule == "zero":
+                    status, points = "zero", _ZERO
+                    line_notes.append(Note.of("missing_zero"))
+                else:
+                    status = "missing"
+                    line_notes.append(Note.of("missing_redistributed"))
+            else:
+                status = "scored"
+                assert m.actual is not None
+                path = f"measurements.{line.kpi}"
+                x, read_notes = read_x(line.basis, kpi.direction, m.actual, m.target, path=path)
+                points, curve_notes = curve_points(
+                    line.curve,
+                    x,
+                    lower_on_value=line.basis == "value" and kpi.direction == "lower",
+                    path=path,
+                )
+                line_notes += read_notes + curve_notes
+            pending.append((section.id, section.weight, line, status, m, x, points, line_notes))
+
+    for kpi_id in sorted(set(measurements) - on_card):
+        notes.append(Note.of("unused_measurement", kpi=kpi_id, role=role))
+
+    # 2. weights: lines and sections that remain share the weight of those that dropped out
+    kept_line_total: dict[str, Fraction] = {}
+    for section_id, _, line, status, *_ in pending:
+        if status in ("scored", "zero"):
+            kept_line_total[section_id] = kept_line_total.get(section_id, _ZERO) + Fraction(
+                line.weight
+            )
+    section_weights = {sec.id: Fraction(sec.weight) for sec in card.effective_sections}
+    kept_section_total = sum(
+        (w for sid, w in section_weights.items() if sid in kept_line_total), _ZERO
+    )
+    for sec in card.effective_sections:
+        if sec.id not in kept_line_total:
+            if len(card.effective_sections) > 1:
+                notes.append(Note.of("section_dropped", section=sec.id, weight=sec.weight))
+        elif kept_line_total[sec.id] != 100:
+            notes.append(
+                Note.of(
+                    "redistributed", section=sec.id, line_total=display(kept_line_total[sec.id])
+                )
+            )
+    if kept_line_total and kept_section_total != 100:
+        notes.append(Note.of("sections_redistributed", total=display(kept_section_total)))
+
+    lines: list[LineResult] = []
+    raw = _ZERO
+    for section_id, section_weight, line, status, m, x, points, line_notes in pending:
+        effective = _ZERO
+        contribution = _ZERO
+        if status in ("scored", "zero"):
+            assert points is not None
+            effective = (
+                section_weights[section_id]
+                / kept_section_total
+                * Fraction(line.weight)
+                / kept_line_total[section_id]
+                * _HUNDRED
+            )
+            contribution = effective * points / _HUNDRED
+            raw += contribution
+        lines.append(
+            LineResult(
+                section=section_id,
+                kpi=line.kpi,
+                weight=line.weight,
+                section_weight=section_weight,
+                status=status,
+                actual=m.actual if m is not None else None,
+                target=m.target if m is not None else None,
+                x=x,
+                points=points,
+                effective_weight=effective,
+                contribution=contribution,
+                notes=tuple(line_notes),
+            )
+        )
+
+    # 3. conduct
+    conduct = _conduct(policy, incidents, period)
+    counted = [c for c in conduct if c.counted]
+    for c in conduct:
+        if not c.counted:
+            notes.append(
+                Note.of(
+                    "incident_outside_period",
+                    rule=c.rule,
+                    date=c.date,
+                    period=period.label if period else "",
+                )
+            )
+        elif c.deduct:
+            notes.append(Note.of("deduction", rule=c.rule, severity=c.severity, points=c.deduct))
+    deductions = sum((Fraction(c.deduct) for c in counted), _ZERO)
+    applied = deductions
+    if policy.max_deduction is not None and deductions > Fraction(policy.max_deduction):
+        applied = Fraction(policy.max_deduction)
+        notes.append(
+            Note.of("max_deduction", total=display(deductions), limit=policy.max_deduction)
+        )
+    vetoes = [c for c in counted if c.veto]
+    lowest = policy.grades[-1].id
+
+    if not kept_line_total:
+        reason = "no scorecard line has a measurement"
+        notes.append(Note.of("incomplete", reason=reason))
+        if vetoes:
+            notes.append(
+                Note.of("veto", rule=vetoes[0].rule, severity=vetoes[0].severity, grade=lowest)
+            )
+        return Appraisal(
+            policy=policy,
+            employee_id=employee_id,
+            role=role,
+            period=period,
+            complete=False,
+            reason=reason,
+            lines=tuple(lines),
+            conduct=conduct,
+            raw_score=None,
+            deductions=deductions,
+            deduction_applied=applied,
+            exact_score=None,
+            score=None,
+            grade_from_score=None,
+            grade=None,
+            coefficient=None,
+            vetoed=bool(vetoes),
+            notes=tuple(notes),
+        )
+
+    # 4. final score, rounded once
+    final = raw - applied
+    if final < 0:
+        notes.append(Note.of("score_floor", score=display(final)))
+        final = _ZERO
+    if policy.max_score is not None and final > Fraction(policy.max_score):
+        notes.append(Note.of("max_score", score=display(final), limit=policy.max_score))
+        final = Fraction(policy.max_score)
+    score = quantize(final, policy.score_places, policy.rounding)
+    if Fraction(score) != final:
+        notes.append(
+            Note.of(
+                "rounded",
+                exact=display(final),
+                mode=policy.rounding,
+                places=policy.score_places,
+                score=score,
+            )
+        )
+
+    # 5. grade from the rounded score, then caps, then veto
+    grade = grade_for(policy, score).id
+    from_score = grade
+    rank = policy.grade_rank
+    capping = [c for c in counted if c.grade_cap is not None]
+    if capping:
+        worst = max(capping, key=lambda c: rank[c.grade_cap or ""])
+        assert worst.grade_cap is not None
+        if rank[worst.grade_cap] > rank[grade]:
+            notes.append(
+                Note.of(
+                    "grade_cap",
+                    before=grade,
+                    cap=worst.grade_cap,
+                    rule=worst.rule,
+                    severity=worst.severity,
+                )
+            )
+            grade = worst.grade_cap
+    if vetoes:
+        notes.append(
+            Note.of("veto", rule=vetoes[0].rule, severity=vetoes[0].severity, grade=lowest)
+        )
+        grade = lowest
+    return Appraisal(
+        policy=policy,
+        employee_id=employee_id,
+        role=role,
+        period=period,
+        complete=True,
+        reason=None,
+        lines=tuple(lines),
+        conduct=conduct,
+        raw_score=raw,
+        deductions=deductions,
+        deduction_applied=applied,
+        exact_score=final,
+        score=score,
+        grade_from_score=from_score,
+        grade=grade,
+        coefficient=policy.grades_by_id[grade].coefficient,
+        vetoed=bool(vetoes),
+        notes=tuple(notes),
+    )
+
+
+def _conduct(
+    policy: Policy, incidents: tuple[Incident, ...], period: Period | None
+) -> tuple[ConductAdjustment, ...]:
+    out: list[ConductAdjustment] = []
+    for i, incident in enumerate(incidents):
+        rule = policy.rules_by_id.get(incident.rule)
+        if rule is None:
+            raise UnknownRuleError(
+                f"unknown conduct rule {incident.rule!r}",
+                path=f"incidents[{i}].rule",
+                value=incident.rule,
+                expected="one of " + ", ".join(sorted(policy.rules_by_id))
+                if policy.rules_by_id
+                else "no incidents: the policy has no conduct rules",
+            )
+        consequence = rule.consequences.for_severity(incident.severity)
+        counted = period is None or incident.date is None or incident.date in period
+        out.append(
+            ConductAdjustment(
+                rule=incident.rule,
+                severity=incident.severity,
+                date=incident.date,
+                note=incident.note,
+                counted=counted,
+                deduct=consequence.deduct if consequence else Decimal(0),
+                grade_cap=consequence.grade_cap if consequence else None,
+                veto=bool(consequence and consequence.veto),
+            )
+        )
+    # the same incidents in any order give the same document
+    out.sort(
+        key=lambda c: (
+            c.date.isoformat() if c.date else "",
+            c.rule,
+            SEVERITIES.index(c.severity),
+            c.note,
+        )
+    )
+    return tuple(out)

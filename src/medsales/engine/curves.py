@@ -1,0 +1,150 @@
+"""From a measurement to points (SPEC §3): the value a line reads, and its curve."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from medsales.engine.notes import Note
+from medsales.errors import InputError
+from medsales.numbers import display
+from medsales.policy.models import (
+    Basis,
+    Curve,
+    Direction,
+    LinearCurve,
+    PiecewiseCurve,
+    ScaleCurve,
+    StepsCurve,
+)
+
+__all__ = ["curve_points", "read_x"]
+
+_ZERO = Fraction(0)
+
+
+def read_x(
+    basis: Basis,
+    direction: Direction,
+    actual: Decimal,
+    target: Decimal | None,
+    *,
+    path: str,
+) -> tuple[Fraction, list[Note]]:
+    """The value x a line reads: attainment (already "higher is better") or the actual."""
+    a = Fraction(actual)
+    if basis == "value":
+        return a, []
+    if target is None or target <= 0:
+        raise InputError(
+            f'basis "attainment" needs a target > 0, got {target!r}',
+            path=f"{path}.target",
+            value=target,
+            expected="a target greater than 0",
+        )
+    ratio = a / Fraction(target)
+    if direction == "higher":
+        return ratio, []
+    raw = 2 - ratio if direction == "lower" else 1 - abs(ratio - 1)
+    if raw < 0:
+        return _ZERO, [Note.of("attainment_floored", raw=display(raw))]
+    return raw, []
+
+
+def curve_points(
+    curve: Curve,
+    x: Fraction,
+    *,
+    lower_on_value: bool,
+    path: str,
+) -> tuple[Fraction, list[Note]]:
+    """The points a curve gives for x, with a note for every cap, floor and step taken."""
+    if isinstance(curve, LinearCurve):
+        return _linear(curve, x)
+    if isinstance(curve, StepsCurve):
+        return _steps(curve, x, lower_on_value=lower_on_value)
+    if isinstance(curve, PiecewiseCurve):
+        return _piecewise(curve, x)
+    return _scale(curve, x, path=path)
+
+
+def _linear(curve: LinearCurve, x: Fraction) -> tuple[Fraction, list[Note]]:
+    notes: list[Note] = []
+    if curve.floor is not None:
+        floor = Fraction(curve.floor)
+        if x < floor:
+            return _ZERO, [Note.of("floor", x=display(x), floor=curve.floor)]
+        if x == floor:
+            notes.append(Note.of("at_floor", x=display(x), floor=curve.floor))
+    if curve.cap is not None and x > Fraction(curve.cap):
+        notes.append(Note.of("cap", x=display(x), cap=curve.cap))
+        x = Fraction(curve.cap)
+    return Fraction(curve.multiplier) * x, notes
+
+
+def _steps(curve: StepsCurve, x: Fraction, *, lower_on_value: bool) -> tuple[Fraction, list[Note]]:
+    chosen: tuple[Decimal, Decimal] | None = None
+    if lower_on_value:
+        for threshold, points in curve.steps:  # ascending: the first one >= x is smallest
+            if Fraction(threshold) >= x:
+                chosen = (threshold, points)
+                break
+    else:
+        for threshold, points in curve.steps:  # ascending: the last one <= x is largest
+            if Fraction(threshold) <= x:
+                chosen = (threshold, points)
+    if chosen is None:
+        return Fraction(curve.below), [Note.of("steps_below", x=display(x), points=curve.below)]
+    return Fraction(chosen[1]), [Note.of("step", threshold=chosen[0], points=chosen[1])]
+
+
+def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]]:
+    knots = [(Fraction(kx), Fraction(kp)) for kx, kp in curve.points]
+    first_x, first_p = knots[0]
+    if x < first_x:
+        below = first_p if curve.below is None else Fraction(curve.below)
+        return below, [
+            Note.of(
+                "piecewise_below", x=display(x), first=curve.points[0][0], points=display(below)
+            )
+        ]
+    last_x, last_p = knots[-1]
+    if x >= last_x:
+        notes = (
+            []
+            if x == last_x
+            else [
+                Note.of(
+                    "piecewise_above",
+                    x=display(x),
+                    last=curve.points[-1][0],
+                    points=curve.points[-1][1],
+                )
+            ]
+        )
+        return last_p, notes
+    for i in range(len(knots) - 1):
+        (x0, p0), (x1, p1) = knots[i], knots[i + 1]
+        if x0 <= x < x1:
+            points = p0 + (p1 - p0) * (x - x0) / (x1 - x0)
+            return points, [
+                Note.of("interpolated", left=_knot(curve, i), right=_knot(curve, i + 1))
+            ]
+    raise AssertionError("unreachable: x lies within the knots")  # pragma: no cover
+
+
+def _knot(curve: PiecewiseCurve, i: int) -> str:
+    kx, kp = curve.points[i]
+    return f"({kx}, {kp})"
+
+
+def _scale(curve: ScaleCurve, x: Fraction, *, path: str) -> tuple[Fraction, list[Note]]:
+    low, high = Fraction(curve.min), Fraction(curve.max)
+    if not low <= x <= high:
+        raise InputError(
+            f"rating {display(x)} is outside the scale {curve.min}–{curve.max}",
+            path=f"{path}.actual",
+            value=display(x),
+            expected=f"a rating from {curve.min} to {curve.max}",
+        )
+    return (x - low) / (high - low) * 100, []

@@ -1,0 +1,235 @@
+"""The breakdown of an appraisal as text a person can redo by hand (en, zh-Hans)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Final
+
+from medsales.labels import fallback_chain
+from medsales.numbers import display
+
+if TYPE_CHECKING:
+    from medsales.engine.results import Appraisal
+
+__all__ = ["explain"]
+
+_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "title": "Appraisal",
+        "employee": "employee",
+        "role": "role",
+        "period": "period",
+        "policy": "policy",
+        "section": "Section",
+        "weight": "weight",
+        "kpi": "KPI",
+        "actual": "actual",
+        "target": "target",
+        "x": "x",
+        "points": "points",
+        "eff": "eff. weight",
+        "contribution": "contribution",
+        "raw": "Raw score (sum of contributions)",
+        "deductions": "Conduct deductions",
+        "final": "Final score",
+        "grade": "Grade",
+        "coefficient": "coefficient",
+        "vetoed": "VETOED",
+        "incomplete": "Incomplete",
+        "notes": "Notes",
+        "conduct": "Conduct",
+        "not_counted": "not counted",
+        "segments": "Role segments",
+        "days": "days",
+        "none": "—",
+        "formula": "effective weight = section weight / remaining section weights × line "
+        "weight / remaining line weights × 100; contribution = effective weight × points / 100",
+    },
+    "zh-Hans": {
+        "title": "绩效考核",
+        "employee": "员工",
+        "role": "岗位",
+        "period": "考核期",
+        "policy": "考核方案",
+        "section": "维度",
+        "weight": "权重",
+        "kpi": "指标",
+        "actual": "实际值",
+        "target": "目标值",
+        "x": "x",
+        "points": "得分",
+        "eff": "有效权重",
+        "contribution": "贡献分",
+        "raw": "加权得分（贡献分合计）",
+        "deductions": "行为规范扣分",
+        "final": "最终得分",
+        "grade": "等级",
+        "coefficient": "绩效系数",
+        "vetoed": "一票否决",
+        "incomplete": "考核不完整",
+        "notes": "说明",
+        "conduct": "行为规范",
+        "not_counted": "不计",
+        "segments": "岗位分段",
+        "days": "天",
+        "none": "—",
+        "formula": "有效权重 = 维度权重 / 剩余维度权重合计 × 指标权重 / 剩余指标权重合计 × 100；"
+        "贡献分 = 有效权重 × 得分 / 100",
+    },
+}
+
+
+def _words(lang: str) -> Mapping[str, str]:
+    for tag in fallback_chain(lang):
+        if tag in _WORDS:
+            return _WORDS[tag]
+    return _WORDS["en"]  # pragma: no cover - "en" ends every chain
+
+
+def _n(value: Fraction | Decimal | None, none: str) -> str:
+    return none if value is None else format(display(value), "f")
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def explain(appraisal: Appraisal, lang: str = "en") -> str:
+    """Render ``appraisal`` in ``lang``: every line, weight, note and the final sum."""
+    w = _words(lang)
+    policy = appraisal.policy
+    none = w["none"]
+    role = policy.roles_by_id.get(appraisal.role)
+    role_name = role.name.text(lang) if role else appraisal.role
+    out: list[str] = []
+    head = [f"{w['title']}: {w['role']} {role_name} ({appraisal.role})"]
+    if appraisal.employee_id is not None:
+        head.append(f"{w['employee']} {appraisal.employee_id}")
+    if appraisal.period is not None:
+        head.append(f"{w['period']} {appraisal.period.label}")
+    out.append(" · ".join(head))
+    out.append(f"{w['policy']}: {policy.id} {policy.version} (sha256 {policy.sha256[:12]}…)")
+
+    if appraisal.segments:
+        out.append("")
+        out.append(f"{w['segments']}:")
+        for seg in appraisal.segments:
+            score = seg.appraisal.score
+            out.append(
+                f"  {seg.role}: {seg.start.isoformat()} – {seg.end.isoformat()} "
+                f"({seg.days} {w['days']}), {w['final']} {_n(score, none)}"
+            )
+
+    header = [
+        w["kpi"],
+        w["actual"],
+        w["target"],
+        w["x"],
+        w["points"],
+        w["weight"],
+        w["eff"],
+        w["contribution"],
+    ]
+    rows: list[list[str]] = []
+    row_notes: list[list[str]] = []
+    row_sections: list[str] = []
+    for line in appraisal.lines:
+        kpi = policy.kpis_by_id.get(line.kpi)
+        name = kpi.name.text(lang) if kpi else line.kpi
+        rows.append(
+            [
+                name,
+                _n(line.actual, none),
+                _n(line.target, none),
+                _n(line.x, none),
+                _n(line.points, none),
+                _n(line.weight, none),
+                _n(line.effective_weight, none),
+                _n(line.contribution, none),
+            ]
+        )
+        row_notes.append([n.text(lang) for n in line.notes])
+        row_sections.append(line.section)
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def fmt(cells: list[str]) -> str:
+        return (
+            "  " + "  ".join(_pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
+        )
+
+    card = policy.scorecards_by_role.get(appraisal.role)
+    section_names: dict[str, str] = {}
+    if card is not None:
+        for sec in card.effective_sections:
+            section_names[sec.id] = sec.name.text(lang) if sec.name else sec.id
+    current = None
+    for i, row in enumerate(rows):
+        if row_sections[i] != current:
+            current = row_sections[i]
+            out.append("")
+            weight = appraisal.lines[i].section_weight
+            out.append(
+                f"{w['section']} {section_names.get(current, current)} "
+                f"({w['weight']} {_n(weight, none)})"
+            )
+            out.append(fmt(header))
+        out.append(fmt(row))
+        for text in row_notes[i]:
+            out.append(f"      · {text}")
+    out.append("")
+    out.append(f"  {w['formula']}")
+
+    if appraisal.conduct:
+        out.append("")
+        out.append(f"{w['conduct']}:")
+        for c in appraisal.conduct:
+            rule = policy.rules_by_id.get(c.rule)
+            rule_name = rule.name.text(lang) if rule else c.rule
+            bits = [f"  {rule_name} ({c.rule}, {c.severity})"]
+            if c.date:
+                bits.append(c.date.isoformat())
+            if not c.counted:
+                bits.append(w["not_counted"])
+            else:
+                if c.deduct:
+                    bits.append(f"−{_n(c.deduct, none)}")
+                if c.grade_cap:
+                    bits.append(f"{w['grade']} ≤ {c.grade_cap}")
+                if c.veto:
+                    bits.append(w["vetoed"])
+            if c.note:
+                bits.append(c.note)
+            out.append(" · ".join(bits))
+
+    out.append("")
+    if appraisal.complete:
+        out.append(f"{w['raw']}: {_n(appraisal.raw_score, none)}")
+        if appraisal.deductions:
+            out.append(f"{w['deductions']}: −{_n(appraisal.deduction_applied, none)}")
+    else:
+        out.append(f"{w['incomplete']}: {appraisal.reason}")
+    if appraisal.score is not None:
+        out.append(f"{w['final']}: {appraisal.score}")
+    if appraisal.grade is not None:
+        grade = policy.grades_by_id[appraisal.grade]
+        label = f" {grade.name.text(lang)}" if grade.name else ""
+        coefficient = (
+            f", {w['coefficient']} {_n(appraisal.coefficient, none)}"
+            if appraisal.coefficient is not None
+            else ""
+        )
+        vetoed = f" [{w['vetoed']}]" if appraisal.vetoed else ""
+        out.append(f"{w['grade']}: {appraisal.grade}{label}{coefficient}{vetoed}")
+    if appraisal.notes:
+        out.append("")
+        out.append(f"{w['notes']}:")
+        out.extend(f"  · {n.text(lang)}" for n in appraisal.notes)
+    return "\n".join(out) + "\n"

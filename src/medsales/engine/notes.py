@@ -1,0 +1,98 @@
+"""Notes: why a rule changed a number, as structured data rendered in en or zh-Hans."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import attrs
+
+from medsales.labels import fallback_chain
+
+__all__ = ["MESSAGES", "Note"]
+
+MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "cap": "x {x} limited to the cap {cap}",
+        "floor": "x {x} is below the floor {floor}: 0 points",
+        "at_floor": "x {x} is exactly at the floor {floor}: points kept",
+        "attainment_floored": "attainment {raw} floored at 0",
+        "steps_below": "no step reached by x {x}: 'below' gives {points} points",
+        "step": "step {threshold} reached: {points} points",
+        "piecewise_below": "x {x} is below the first knot {first}: 'below' gives {points} points",
+        "piecewise_above": "x {x} is past the last knot {last}: {points} points",
+        "interpolated": "interpolated between knots {left} and {right}",
+        "not_applicable": "not applicable: dropped, its weight shared by the other lines",
+        "missing_redistributed": "no measurement: dropped, its weight shared by the other lines",
+        "missing_zero": 'no measurement: kept with 0 points (missing = "zero")',
+        "section_dropped": "section {section} has no line left: dropped, its weight {weight} "
+        "shared by the other sections",
+        "redistributed": "line weights renormalised: {line_total} of 100 in section {section} "
+        "remain",
+        "sections_redistributed": "section weights renormalised: {total} of 100 remain",
+        "unused_measurement": "measurement of {kpi} is not on the scorecard of {role}: not used",
+        "deduction": "{rule} ({severity}): −{points} points",
+        "max_deduction": "deductions {total} limited to max_deduction {limit}",
+        "score_floor": "score {score} floored at 0",
+        "max_score": "score {score} limited to max_score {limit}",
+        "rounded": "exact score {exact} rounded {mode} to {places} decimals: {score}",
+        "grade_cap": "grade {before} capped at {cap} by {rule} ({severity})",
+        "veto": "veto by {rule} ({severity}): lowest grade {grade}",
+        "incident_outside_period": "incident of {rule} on {date} is outside {period}: not counted",
+        "incomplete": "incomplete: {reason}",
+        "target_unused": 'target {target} is not used on basis "value"',
+    },
+    "zh-Hans": {
+        "cap": "x {x} 受上限 {cap} 限制",
+        "floor": "x {x} 低于下限 {floor}：记 0 分",
+        "at_floor": "x {x} 恰好等于下限 {floor}：保留得分",
+        "attainment_floored": "达成率 {raw} 按 0 计",
+        "steps_below": "x {x} 未达到任何档位：按 below 记 {points} 分",
+        "step": "达到档位 {threshold}：{points} 分",
+        "piecewise_below": "x {x} 低于第一个节点 {first}：按 below 记 {points} 分",
+        "piecewise_above": "x {x} 超过最后一个节点 {last}：{points} 分",
+        "interpolated": "在节点 {left} 与 {right} 之间线性插值",
+        "not_applicable": "不适用：剔除，其权重由其他指标按比例分摊",
+        "missing_redistributed": "无数据：剔除，其权重由其他指标按比例分摊",
+        "missing_zero": '无数据：保留并记 0 分（missing = "zero"）',
+        "section_dropped": "维度 {section} 无剩余指标：剔除，其权重 {weight} 由其他维度分摊",
+        "redistributed": "指标权重重新归一：维度 {section} 剩余 {line_total}/100",
+        "sections_redistributed": "维度权重重新归一：剩余 {total}/100",
+        "unused_measurement": "{kpi} 不在岗位 {role} 的考核表中：未使用",
+        "deduction": "{rule}（{severity}）：扣 {points} 分",
+        "max_deduction": "扣分合计 {total} 受扣分上限 {limit} 限制",
+        "score_floor": "得分 {score} 按 0 计",
+        "max_score": "得分 {score} 受最高分 {limit} 限制",
+        "rounded": "精确得分 {exact} 按 {mode} 保留 {places} 位小数：{score}",
+        "grade_cap": "等级 {before} 因 {rule}（{severity}）封顶为 {cap}",
+        "veto": "{rule}（{severity}）一票否决：最低等级 {grade}",
+        "incident_outside_period": "{rule} 事件（{date}）不在 {period} 内：不计",
+        "incomplete": "考核不完整：{reason}",
+        "target_unused": "按 value 计分，不使用目标值 {target}",
+    },
+}
+
+
+@attrs.frozen
+class Note:
+    """One rule that changed a number: a stable ``code`` and its parameters as text."""
+
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> Note:
+        """A note with its parameters rendered as text."""
+        return cls(code, tuple((k, str(v)) for k, v in params.items()))
+
+    def text(self, lang: str = "en") -> str:
+        """The note in ``lang`` (``en`` or ``zh-Hans``; others fall back as labels do)."""
+        for tag in fallback_chain(lang):
+            table = MESSAGES.get(tag)
+            if table is not None:
+                return table[self.code].format(**dict(self.params))
+        raise AssertionError("unreachable: 'en' ends every fallback chain")  # pragma: no cover
+
+    def to_dict(self) -> dict[str, object]:
+        """The note as JSON-ready data: code, parameters and the English text."""
+        return {"code": self.code, "params": dict(self.params), "text": self.text("en")}

@@ -1,0 +1,215 @@
+"""What the engine produces: frozen attrs results, their JSON documents and explanations."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from medsales.engine.notes import Note
+from medsales.numbers import display
+
+if TYPE_CHECKING:
+    from medsales.periods import Period
+    from medsales.policy.models import Policy
+
+__all__ = [
+    "APPRAISAL_FORMAT",
+    "Appraisal",
+    "ConductAdjustment",
+    "LineResult",
+    "LineStatus",
+    "Segment",
+]
+
+APPRAISAL_FORMAT: Final = "medsales.appraisal/1"
+
+LineStatus = Literal["scored", "zero", "not_applicable", "missing"]
+"""``scored`` from a measurement; ``zero`` kept with 0 points (missing = "zero");
+``not_applicable`` and ``missing`` dropped out, their weight shared by the others."""
+
+
+def _num(value: Fraction | Decimal | None) -> str | None:
+    """A number as a JSON string: exact when it terminates in 10 decimals, else rounded."""
+    if value is None:
+        return None
+    return format(display(value), "f")
+
+
+@attrs.frozen
+class LineResult:
+    """One scorecard line of an appraisal: its inputs, x, points, weights and contribution.
+
+    Numbers are exact (:class:`~fractions.Fraction` for computed ones); the JSON document
+    shows them as decimal strings.
+    """
+
+    section: str
+    kpi: str
+    weight: Decimal
+    section_weight: Decimal
+    status: LineStatus
+    actual: Decimal | None
+    target: Decimal | None
+    x: Fraction | None
+    points: Fraction | None
+    effective_weight: Fraction
+    contribution: Fraction
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def counted(self) -> bool:
+        """Whether the line takes part in the score (scored, or kept with 0 points)."""
+        return self.status in ("scored", "zero")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The line as JSON-ready data (SPEC §9)."""
+        return {
+            "section": self.section,
+            "kpi": self.kpi,
+            "status": self.status,
+            "actual": _num(self.actual),
+            "target": _num(self.target),
+            "x": _num(self.x),
+            "points": _num(self.points),
+            "weight": _num(self.weight),
+            "section_weight": _num(self.section_weight),
+            "effective_weight": _num(self.effective_weight),
+            "contribution": _num(self.contribution),
+            "notes": [n.to_dict() for n in self.notes],
+        }
+
+
+@attrs.frozen
+class ConductAdjustment:
+    """One incident and what it did: deduction, grade cap, veto, or nothing (not counted)."""
+
+    rule: str
+    severity: str
+    date: datetime.date | None
+    note: str
+    counted: bool
+    deduct: Decimal
+    grade_cap: str | None
+    veto: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """The adjustment as JSON-ready data."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "date": self.date.isoformat() if self.date else None,
+            "note": self.note,
+            "counted": self.counted,
+            "deduct": _num(self.deduct),
+            "grade_cap": self.grade_cap,
+            "veto": self.veto,
+        }
+
+
+@attrs.frozen
+class Segment:
+    """A part of a period in one role (an employee who changed role is appraised per part)."""
+
+    role: str
+    start: datetime.date
+    end: datetime.date
+    days: int
+    appraisal: Appraisal
+
+    def to_dict(self) -> dict[str, Any]:
+        """The segment as JSON-ready data, its appraisal nested."""
+        return {
+            "role": self.role,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days": self.days,
+            "appraisal": self.appraisal.to_dict(),
+        }
+
+
+@attrs.frozen
+class Appraisal:
+    """The appraisal of one employee for one period: score, grade and the full breakdown.
+
+    ``score`` is the final score rounded once (SPEC §1); ``exact_score`` the exact value it
+    was rounded from. An incomplete appraisal has no score and no grade and says why in
+    ``reason``.
+    """
+
+    policy: Policy = attrs.field(eq=False, repr=False)
+    employee_id: str | None
+    role: str
+    period: Period | None
+    complete: bool
+    reason: str | None
+    lines: tuple[LineResult, ...]
+    conduct: tuple[ConductAdjustment, ...]
+    raw_score: Fraction | None
+    deductions: Fraction
+    deduction_applied: Fraction
+    exact_score: Fraction | None
+    score: Decimal | None
+    grade_from_score: str | None
+    grade: str | None
+    coefficient: Decimal | None
+    vetoed: bool
+    notes: tuple[Note, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    grade_before_distribution: str | None = None
+
+    @property
+    def policy_ref(self) -> dict[str, str]:
+        """The policy's id, version and the SHA-256 of its canonical form."""
+        return {
+            "id": self.policy.id,
+            "version": self.policy.version,
+            "sha256": self.policy.sha256,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The appraisal document (``medsales.appraisal/1``) as JSON-ready data."""
+        return {
+            "format": APPRAISAL_FORMAT,
+            "employee_id": self.employee_id,
+            "role": self.role,
+            "segments": [s.to_dict() for s in self.segments],
+            "period": self.period.label if self.period is not None else None,
+            "complete": self.complete,
+            "reason": self.reason,
+            "raw_score": _num(self.raw_score),
+            "deductions": _num(self.deductions),
+            "deduction_applied": _num(self.deduction_applied),
+            "exact_score": _num(self.exact_score),
+            "score": None if self.score is None else format(self.score, "f"),
+            "grade_from_score": self.grade_from_score,
+            "grade_before_distribution": self.grade_before_distribution,
+            "grade": self.grade,
+            "coefficient": _num(self.coefficient),
+            "vetoed": self.vetoed,
+            "lines": [line.to_dict() for line in self.lines],
+            "conduct": [c.to_dict() for c in self.conduct],
+            "notes": [n.to_dict() for n in self.notes],
+            "policy": self.policy_ref,
+        }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The appraisal document as JSON: keys sorted, decimals as strings, deterministic."""
+        separators = (",", ":") if indent is None else (",", ": ")
+        return json.dumps(
+            self.to_dict(),
+            ensure_ascii=False,
+            sort_keys=True,
+            indent=indent,
+            separators=separators,
+        )
+
+    def explain(self, lang: str = "en") -> str:
+        """The breakdown as text a person can redo by hand, in ``en`` or ``zh-Hans``."""
+        from medsales.engine.explain import explain
+
+        return explain(self, lang)

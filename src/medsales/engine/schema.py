@@ -1,0 +1,158 @@
+"""The JSON Schema of the appraisal document (``medsales.appraisal/1``), part of the API."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Final
+
+__all__ = ["appraisal_json_schema"]
+
+_DECIMAL: Final = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+_OPT_DECIMAL: Final = {"anyOf": [_DECIMAL, {"type": "null"}]}
+_OPT_STRING: Final = {"type": ["string", "null"]}
+_DATE: Final = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+_NOTE: Final = {
+    "type": "object",
+    "required": ["code", "params", "text"],
+    "additionalProperties": False,
+    "properties": {
+        "code": {"type": "string"},
+        "params": {"type": "object", "additionalProperties": {"type": "string"}},
+        "text": {"type": "string"},
+    },
+}
+
+_LINE: Final = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "section",
+        "kpi",
+        "status",
+        "actual",
+        "target",
+        "x",
+        "points",
+        "weight",
+        "section_weight",
+        "effective_weight",
+        "contribution",
+        "notes",
+    ],
+    "properties": {
+        "section": {"type": "string"},
+        "kpi": {"type": "string"},
+        "status": {"enum": ["scored", "zero", "not_applicable", "missing"]},
+        "actual": _OPT_DECIMAL,
+        "target": _OPT_DECIMAL,
+        "x": _OPT_DECIMAL,
+        "points": _OPT_DECIMAL,
+        "weight": _DECIMAL,
+        "section_weight": _DECIMAL,
+        "effective_weight": _DECIMAL,
+        "contribution": _DECIMAL,
+        "notes": {"type": "array", "items": {"$ref": "#/$defs/note"}},
+    },
+}
+
+_CONDUCT: Final = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["rule", "severity", "date", "note", "counted", "deduct", "grade_cap", "veto"],
+    "properties": {
+        "rule": {"type": "string"},
+        "severity": {"enum": ["minor", "major", "critical"]},
+        "date": {"anyOf": [_DATE, {"type": "null"}]},
+        "note": {"type": "string"},
+        "counted": {"type": "boolean"},
+        "deduct": _DECIMAL,
+        "grade_cap": _OPT_STRING,
+        "veto": {"type": "boolean"},
+    },
+}
+
+_SEGMENT: Final = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["role", "start", "end", "days", "appraisal"],
+    "properties": {
+        "role": {"type": "string"},
+        "start": _DATE,
+        "end": _DATE,
+        "days": {"type": "integer", "minimum": 1},
+        "appraisal": {"$ref": "#"},
+    },
+}
+
+_APPRAISAL: Final[dict[str, Any]] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://medsales.dev/schema/appraisal-1.json",
+    "title": "medsales appraisal document (medsales.appraisal/1)",
+    "description": "One employee's appraisal for one period. Decimals are strings; values "
+    "that do not terminate are shown rounded half even to 10 decimals, the score is "
+    "computed from the exact values and rounded once.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "format",
+        "employee_id",
+        "role",
+        "segments",
+        "period",
+        "complete",
+        "reason",
+        "raw_score",
+        "deductions",
+        "deduction_applied",
+        "exact_score",
+        "score",
+        "grade_from_score",
+        "grade_before_distribution",
+        "grade",
+        "coefficient",
+        "vetoed",
+        "lines",
+        "conduct",
+        "notes",
+        "policy",
+    ],
+    "properties": {
+        "format": {"const": "medsales.appraisal/1"},
+        "employee_id": _OPT_STRING,
+        "role": {"type": "string"},
+        "segments": {"type": "array", "items": {"$ref": "#/$defs/segment"}},
+        "period": _OPT_STRING,
+        "complete": {"type": "boolean"},
+        "reason": _OPT_STRING,
+        "raw_score": _OPT_DECIMAL,
+        "deductions": _DECIMAL,
+        "deduction_applied": _DECIMAL,
+        "exact_score": _OPT_DECIMAL,
+        "score": _OPT_DECIMAL,
+        "grade_from_score": _OPT_STRING,
+        "grade_before_distribution": _OPT_STRING,
+        "grade": _OPT_STRING,
+        "coefficient": _OPT_DECIMAL,
+        "vetoed": {"type": "boolean"},
+        "lines": {"type": "array", "items": {"$ref": "#/$defs/line"}},
+        "conduct": {"type": "array", "items": {"$ref": "#/$defs/conduct"}},
+        "notes": {"type": "array", "items": {"$ref": "#/$defs/note"}},
+        "policy": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id", "version", "sha256"],
+            "properties": {
+                "id": {"type": "string"},
+                "version": {"type": "string"},
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+        },
+    },
+    "$defs": {"note": _NOTE, "line": _LINE, "conduct": _CONDUCT, "segment": _SEGMENT},
+}
+
+
+def appraisal_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) that every appraisal document validates against."""
+    return copy.deepcopy(_APPRAISAL)

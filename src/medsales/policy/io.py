@@ -1,0 +1,306 @@
+"""Loading, dumping, the canonical form and the JSON Schema of policy documents."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+from medsales.errors import MedsalesError, PolicyError, Problem, format_path
+from medsales.numbers import decimal_string
+from medsales.policy.models import Policy
+
+__all__ = [
+    "canonical_json",
+    "dump_policy",
+    "load_policy",
+    "loads_policy",
+    "policy_json_schema",
+    "policy_to_data",
+]
+
+PolicySource = str | os.PathLike[str] | Mapping[str, Any] | Policy
+
+
+def load_policy(source: PolicySource) -> Policy:
+    """Load a policy from a TOML or JSON file (by its suffix), or from a mapping.
+
+    Every problem is reported at once in one :class:`~medsales.errors.PolicyError`, each
+    with its key path (and, for syntax errors, the file's line and column).
+    """
+    if isinstance(source, Policy):
+        return source
+    if isinstance(source, Mapping):
+        return _validate(source, file=None)
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise PolicyError(
+            f"cannot tell the format of {str(path)!r} from its suffix",
+            value=str(path),
+            expected="a .toml or .json file",
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PolicyError(f"no such file: {str(path)!r}", value=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"cannot read {str(path)!r}: {exc}", value=str(path)) from None
+    return loads_policy(text, format="toml" if suffix == ".toml" else "json", file=str(path))
+
+
+def loads_policy(
+    text: str, format: Literal["toml", "json"] = "toml", *, file: str | None = None
+) -> Policy:
+    """Load a policy from TOML or JSON text; ``file`` names it in messages."""
+    name = file or f"<{format}>"
+    if format == "toml":
+        try:
+            data = tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as exc:
+            line, column = _toml_position(str(exc))
+            problem = Problem(
+                message=f"invalid TOML: {_strip_position(str(exc))}",
+                file=name,
+                line=line,
+                column=column,
+            )
+            raise PolicyError(str(problem), problems=[problem]) from None
+    elif format == "json":
+        try:
+            data = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            problem = Problem(
+                message=f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
+            )
+            raise PolicyError(str(problem), problems=[problem]) from None
+        if not isinstance(data, dict):
+            raise PolicyError(
+                f"{name}: the document must be a JSON object, not {type(data).__name__}",
+                value=data,
+            )
+    else:
+        raise PolicyError(
+            f"unknown policy format {format!r}", value=format, expected="'toml' or 'json'"
+        )
+    return _validate(data, file=file)
+
+
+def _toml_position(message: str) -> tuple[int | None, int | None]:
+    found = re.search(r"at line (\d+), column (\d+)", message)
+    if found is None:
+        return None, None
+    return int(found.group(1)), int(found.group(2))
+
+
+def _strip_position(message: str) -> str:
+    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+
+
+def _validate(data: Mapping[str, Any], *, file: str | None) -> Policy:
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        problems = _problems(exc, file)
+    except MedsalesError as exc:  # pragma: no cover - pydantic wraps ValueErrors
+        raise PolicyError(str(exc), problems=exc.problems) from None
+    head = f"{file}: " if file else ""
+    noun = "problem" if len(problems) == 1 else "problems"
+    raise PolicyError(f"{head}invalid policy, {len(problems)} {noun}", problems=problems)
+
+
+def _problems(exc: ValidationError, file: str | None) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        ctx = error.get("ctx") or {}
+        inner = ctx.get("error")
+        base = _clean_loc(error["loc"])
+        given = error.get("input")
+        if error["type"] == "too_short" and isinstance(given, list | tuple) and given:
+            continue  # pydantic repeats a failed item as "too short"; the item's error says it
+        if isinstance(inner, MedsalesError) and inner.problems:
+            for p in inner.problems:
+                path = (
+                    format_path([*base, p.path]) if base and p.path else p.path or format_path(base)
+                )
+                problems.append(Problem(p.message, path=path, file=file, value=p.value))
+            continue
+        problems.append(
+            Problem(
+                _message(error, base),
+                path=format_path(base),
+                file=file,
+                value=error.get("input"),
+            )
+        )
+    return problems
+
+
+_TAGS = {"linear", "steps", "piecewise", "scale", "survey", "ratings", "team"}
+_NOISE = {"function-after", "function-before", "function-plain", "decimal", "int", "str"}
+
+
+def _clean_loc(loc: tuple[int | str, ...]) -> list[str | int]:
+    """Drop the parts pydantic adds for unions and validators: keep the document's path."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, str):
+            if i > 0 and loc[i - 1] in ("curve", "derive") and part in _TAGS:
+                continue
+            if part.split("[", 1)[0] in _NOISE or part.startswith(("function-", "lax-")):
+                continue
+        out.append(part)
+    return out
+
+
+def _message(error: Any, loc: list[str | int]) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = f" (expected one of: {', '.join(allowed)})" if allowed else ""
+        return f"unknown key {loc[-1]!r}{hint}"
+    if kind == "missing":
+        return f"missing required key {loc[-1]!r}" if loc else "missing required key"
+    message: str = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    message = message[0].lower() + message[1:] if message else message
+    if kind not in ("value_error", "assertion_error") and not isinstance(given, dict | list):
+        message += f", got {given!r}"
+    return message
+
+
+def _allowed_keys(loc: list[str | int]) -> list[str]:
+    """The keys a document allows at ``loc``, found by walking the models' annotations."""
+    current: Any = Policy
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return []
+    model = _as_model(current)
+    if model is None:
+        return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _as_model(tp: Any) -> type[BaseModel] | None:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    for arg in get_args(tp):
+        found = _as_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _step(tp: Any, part: str | int) -> Any:
+    model = _as_model(tp) if not isinstance(part, int) else None
+    if isinstance(part, int):
+        origin = get_origin(tp)
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if origin is tuple and args:
+            return args[0]
+        for arg in args:  # Optional[tuple[...]]
+            if get_origin(arg) is tuple:
+                return get_args(arg)[0]
+        return None
+    if model is None:
+        # a dict keyed by ids (measurements, shares, groups)
+        for arg in (tp, *get_args(tp)):
+            if get_origin(arg) is dict:
+                return get_args(arg)[1]
+        return None
+    for name, info in model.model_fields.items():
+        if part in (name, info.alias):
+            return info.annotation
+    return None
+
+
+# --------------------------------------------------------------------------- output
+
+
+def policy_to_data(policy: Policy) -> dict[str, Any]:
+    """The policy as plain data: defaults filled in, absent optionals left out."""
+    return policy.model_dump(mode="python", by_alias=True, exclude_none=True)
+
+
+def _plain(value: Any, *, for_toml: bool) -> Any:
+    if isinstance(value, Decimal):
+        text = decimal_string(value)
+        if for_toml:
+            return int(text) if "." not in text else Decimal(text)
+        return _Raw(text)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, for_toml=for_toml) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v, for_toml=for_toml) for v in value]
+    return value
+
+
+class _Raw(str):
+    """A number already written as normalized decimal text."""
+
+    __slots__ = ()
+
+
+def _write_json(value: Any, *, indent: int | None, level: int = 0) -> str:
+    if isinstance(value, _Raw):
+        return str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return json.dumps(value, ensure_ascii=False)
+    pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
+    end = "" if indent is None else "\n" + " " * (indent * level)
+    sep = ","
+    colon = ":" if indent is None else ": "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [
+            f"{pad}{json.dumps(k, ensure_ascii=False)}{colon}"
+            f"{_write_json(v, indent=indent, level=level + 1)}"
+            for k, v in sorted(value.items())
+        ]
+        return "{" + sep.join(items) + end + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = [f"{pad}{_write_json(v, indent=indent, level=level + 1)}" for v in value]
+        return "[" + sep.join(items) + end + "]"
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")  # pragma: no cover
+
+
+def canonical_json(policy: Policy) -> str:
+    """SPEC §9's canonical form: every default filled in, keys sorted, no whitespace, and
+    numbers as normalized decimals (no exponent, no trailing zeros)."""
+    return _write_json(_plain(policy_to_data(policy), for_toml=False), indent=None)
+
+
+def dump_policy(policy: Policy, format: Literal["toml", "json"] = "toml") -> str:
+    """Write a policy as TOML or JSON text that loads back to an equal policy."""
+    data = policy_to_data(policy)
+    if format == "json":
+        return _write_json(_plain(data, for_toml=False), indent=2) + "\n"
+    if format == "toml":
+        return tomli_w.dumps(_plain(data, for_toml=True))
+    raise PolicyError(
+        f"unknown policy format {format!r}", value=format, expected="'toml' or 'json'"
+    )
+
+
+def policy_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the policy document (part of the public API)."""
+    schema = Policy.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://medsales.dev/schema/policy-1.json"
+    schema["title"] = "medsales policy document (medsales.policy/1)"
+    return schema
