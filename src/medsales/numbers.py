@@ -53,17 +53,24 @@ DISPLAY_PLACES: Final = 10
 _PRECISION: Final = 60
 
 
-@contextmanager
-def engine_context() -> Iterator[decimal.Context]:
-    """The engine's own decimal context: a caller's context never changes a result."""
-    ctx = decimal.Context(
+def _context() -> decimal.Context:
+    return decimal.Context(
         prec=_PRECISION,
         rounding=decimal.ROUND_HALF_EVEN,
         Emin=decimal.MIN_EMIN,
         Emax=decimal.MAX_EMAX,
         traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
     )
-    with decimal.localcontext(ctx) as active:
+
+
+_EXACT: Final = _context()
+"""Used explicitly by the helpers below, so that they never read the caller's context."""
+
+
+@contextmanager
+def engine_context() -> Iterator[decimal.Context]:
+    """The engine's own decimal context: a caller's context never changes a result."""
+    with decimal.localcontext(_context()) as active:
         yield active
 
 
@@ -164,7 +171,7 @@ def quantize(value: Fraction, places: int, mode: str) -> Decimal:
             units = floor if negative else floor + 1
         else:  # ROUND_HALF_DOWN: towards zero
             units = floor + 1 if negative else floor
-    return Decimal(units).scaleb(-places)
+    return Decimal(units).scaleb(-places, context=_EXACT)
 
 
 def display(value: Fraction | Decimal | int) -> Decimal:
@@ -185,11 +192,12 @@ def display(value: Fraction | Decimal | int) -> Decimal:
 def _strip(value: Decimal) -> Decimal:
     if value == 0:
         return Decimal(0)
-    sign, digits, exponent = value.normalize().as_tuple()
+    normal = value.normalize(context=_EXACT)
+    sign, digits, exponent = normal.as_tuple()
     assert isinstance(exponent, int)
     if exponent > 0:
         return Decimal((sign, (*digits, *([0] * exponent)), 0))
-    return value.normalize()
+    return normal
 
 
 def decimal_string(value: Decimal | int | Fraction) -> str:

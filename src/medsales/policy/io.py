@@ -15,7 +15,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from medsales.errors import MedsalesError, PolicyError, Problem, format_path
-from medsales.numbers import decimal_string
+from medsales.numbers import decimal_string, engine_context
 from medsales.policy.models import Policy
 
 __all__ = [
@@ -107,7 +107,8 @@ def _strip_position(message: str) -> str:
 
 def _validate(data: Mapping[str, Any], *, file: str | None) -> Policy:
     try:
-        return Policy.model_validate(data)
+        with engine_context():  # weight totals are exact whatever the caller's context
+            return Policy.model_validate(data)
     except ValidationError as exc:
         problems = _problems(exc, file)
     except MedsalesError as exc:  # pragma: no cover - pydantic wraps ValueErrors
