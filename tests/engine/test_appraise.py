@@ -32,7 +32,7 @@ def codes(notes: Any) -> list[str]:
 def test_kpi_sheet_example_scores_94_89() -> None:
     a = appraise(build(), role="rep", measurements=SHEET)
     assert a.score == Decimal("94.89")
-    assert a.raw_score == Fraction(8540, 90)  # 55 + 18.888… + 12 + 9
+    assert a.raw_score == Fraction(854, 9)  # 55 + 18.888… + 12 + 9
     assert a.grade == "A"
     assert a.coefficient == Decimal("1.2")
 

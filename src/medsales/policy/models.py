@@ -346,6 +346,7 @@ class Grade(_Model):
 
     id: Id
     name: Label | None = None
+    description: Label | None = None
     min: Num
     coefficient: Num | None = None
 
