@@ -7,11 +7,18 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from pydantic import ValidationError
 
 from medsales.engine.curves import curve_points, read_x
 from medsales.engine.notes import Note
-from medsales.engine.results import Appraisal, ConductAdjustment, LineResult, LineStatus
+from medsales.engine.results import (
+    Appraisal,
+    ConductAdjustment,
+    LineResult,
+    LineStatus,
+    Segment,
+)
 from medsales.errors import (
     InputError,
     MedsalesError,
@@ -21,13 +28,15 @@ from medsales.errors import (
     format_path,
 )
 from medsales.numbers import display, engine_context, quantize, to_decimal
-from medsales.policy.models import SEVERITIES, Grade, Incident, Measurement, Policy
+from medsales.policy.models import SEVERITIES, Grade, Incident, Line, Measurement, Policy
 
 if TYPE_CHECKING:
     from medsales.periods import Period
 
 __all__ = [
+    "Exact",
     "MeasurementInput",
+    "Resolved",
     "appraise",
     "grade_for",
     "normalize_incidents",
@@ -41,6 +50,25 @@ MeasurementInput = Mapping[str, Any]
 
 _ZERO = Fraction(0)
 _HUNDRED = Fraction(100)
+
+Exact = Decimal | Fraction
+"""An exact number: as given (Decimal) or as computed (Fraction, e.g. a mean)."""
+
+
+@attrs.frozen
+class Resolved:
+    """A measurement ready to score: exact values, and notes on how they were obtained
+    (aggregated from sub-periods, prorated, derived from a survey, …)."""
+
+    actual: Exact | None
+    target: Exact | None = None
+    applicable: bool = True
+    notes: tuple[Note, ...] = ()
+
+    @classmethod
+    def of(cls, m: Measurement) -> Resolved:
+        """From a validated measurement."""
+        return cls(actual=m.actual, target=m.target, applicable=m.applicable)
 
 
 def appraise(
@@ -95,9 +123,7 @@ def resolve_period(policy: Policy, period: Period | str | None) -> Period | None
     )
 
 
-def normalize_measurements(
-    policy: Policy, measurements: MeasurementInput
-) -> dict[str, Measurement]:
+def normalize_measurements(policy: Policy, measurements: MeasurementInput) -> dict[str, Resolved]:
     """Validate a mapping of KPI id to measurement; every KPI must exist in the policy."""
     if not isinstance(measurements, Mapping):
         raise InputError(
@@ -106,7 +132,7 @@ def normalize_measurements(
             path="measurements",
             value=measurements,
         )
-    out: dict[str, Measurement] = {}
+    out: dict[str, Resolved] = {}
     for kpi_id, raw in measurements.items():
         path = f"measurements.{kpi_id}"
         if not isinstance(kpi_id, str) or kpi_id not in policy.kpis_by_id:
@@ -116,7 +142,7 @@ def normalize_measurements(
                 value=kpi_id,
                 expected="one of " + ", ".join(sorted(policy.kpis_by_id)),
             )
-        out[kpi_id] = _measurement(raw, path)
+        out[kpi_id] = raw if isinstance(raw, Resolved) else Resolved.of(_measurement(raw, path))
     return out
 
 
@@ -184,44 +210,46 @@ def grade_for(policy: Policy, score: Decimal | Fraction) -> Grade:
     return policy.grades[-1]
 
 
+@attrs.frozen
+class Scored:
+    """A scorecard's lines scored: the raw score (None when nothing is left) and notes."""
+
+    role: str
+    lines: tuple[LineResult, ...]
+    raw: Fraction | None
+    notes: tuple[Note, ...]
+
+
 def _appraise(
     policy: Policy,
     *,
     role: str,
-    measurements: Mapping[str, Measurement],
+    measurements: Mapping[str, Resolved],
     incidents: tuple[Incident, ...],
     employee_id: str | None,
     period: Period | None,
 ) -> Appraisal:
+    scored = score_lines(policy, role, measurements)
+    return finish(policy, scored, incidents=incidents, employee_id=employee_id, period=period)
+
+
+def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved]) -> Scored:
+    """SPEC §3 and §4: each line's x, points, effective weight and contribution."""
     card = policy.scorecard(role)
     notes: list[Note] = []
-
-    # 1. each line: status, x and points
-    pending: list[
-        tuple[
-            str,
-            Decimal,
-            Any,
-            LineStatus,
-            Measurement | None,
-            Fraction | None,
-            Fraction | None,
-            list[Note],
-        ]
-    ] = []
+    pending: list[_Pending] = []
     on_card: set[str] = set()
     for s, section in enumerate(card.effective_sections):
         for i, line in enumerate(section.lines):
             on_card.add(line.kpi)
             kpi = policy.kpi(line.kpi)
             m = measurements.get(line.kpi)
-            line_notes: list[Note] = []
-            x: Fraction | None = None
-            points: Fraction | None = None
-            status: LineStatus
+            item = _Pending(section.id, section.weight, line, m)
+            if m is not None:
+                item.notes.extend(m.notes)
             if m is not None and not m.applicable:
-                status = "not_applicable"
-                line_notes.append(Note.of("not_applicable"))
+                item.status = "not_applicable"
+                item.notes.append(Note.of("not_applicable"))
             elif m is None:
                 rule = line.missing or policy.missing
                 if rule == "error":
@@ -237,36 +265,37 @@ def _appraise(
                         expected="a measurement, or applicable = false",
                     )
                 if rule == "zero":
-                    status, points = "zero", _ZERO
-                    line_notes.append(Note.of("missing_zero"))
+                    item.status, item.points = "zero", _ZERO
+                    item.notes.append(Note.of("missing_zero"))
                 else:
-                    status = "missing"
-                    line_notes.append(Note.of("missing_redistributed"))
+                    item.status = "missing"
+                    item.notes.append(Note.of("missing_redistributed"))
             else:
-                status = "scored"
                 assert m.actual is not None
                 path = f"measurements.{line.kpi}"
-                x, read_notes = read_x(line.basis, kpi.direction, m.actual, m.target, path=path)
-                points, curve_notes = curve_points(
+                item.x, read_notes = read_x(
+                    line.basis, kpi.direction, m.actual, m.target, path=path
+                )
+                item.points, curve_notes = curve_points(
                     line.curve,
-                    x,
+                    item.x,
                     lower_on_value=line.basis == "value" and kpi.direction == "lower",
                     path=path,
                 )
-                line_notes += read_notes + curve_notes
-            pending.append((section.id, section.weight, line, status, m, x, points, line_notes))
+                item.notes += read_notes + curve_notes
+            pending.append(item)
 
     for kpi_id in sorted(set(measurements) - on_card):
         notes.append(Note.of("unused_measurement", kpi=kpi_id, role=role))
 
-    # 2. weights: lines and sections that remain share the weight of those that dropped out
+    # lines and sections that remain share the weight of those that dropped out
     kept_line_total: dict[str, Fraction] = {}
-    for section_id, _, line, status, *_ in pending:
-        if status in ("scored", "zero"):
-            kept_line_total[section_id] = kept_line_total.get(section_id, _ZERO) + Fraction(
-                line.weight
+    for item in pending:
+        if item.status in ("scored", "zero"):
+            kept_line_total[item.section] = (
+                kept_line_total.get(item.section, _ZERO) + item.line.exact_weight
             )
-    section_weights = {sec.id: Fraction(sec.weight) for sec in card.effective_sections}
+    section_weights = {sec.id: sec.exact_weight for sec in card.effective_sections}
     kept_section_total = sum(
         (w for sid, w in section_weights.items() if sid in kept_line_total), _ZERO
     )
@@ -277,7 +306,9 @@ def _appraise(
         elif kept_line_total[sec.id] != 100:
             notes.append(
                 Note.of(
-                    "redistributed", section=sec.id, line_total=display(kept_line_total[sec.id])
+                    "redistributed",
+                    section=sec.id,
+                    line_total=display(kept_line_total[sec.id]),
                 )
             )
     if kept_line_total and kept_section_total != 100:
@@ -285,43 +316,69 @@ def _appraise(
 
     lines: list[LineResult] = []
     raw = _ZERO
-    for section_id, section_weight, line, status, m, x, points, line_notes in pending:
+    for item in pending:
         effective = _ZERO
         contribution = _ZERO
-        if status in ("scored", "zero"):
-            assert points is not None
+        if item.status in ("scored", "zero"):
+            assert item.points is not None
             effective = (
-                section_weights[section_id]
+                section_weights[item.section]
                 / kept_section_total
-                * Fraction(line.weight)
-                / kept_line_total[section_id]
+                * item.line.exact_weight
+                / kept_line_total[item.section]
                 * _HUNDRED
             )
-            contribution = effective * points / _HUNDRED
+            contribution = effective * item.points / _HUNDRED
             raw += contribution
+        m = item.measurement
         lines.append(
             LineResult(
-                section=section_id,
-                kpi=line.kpi,
-                weight=line.weight,
-                section_weight=section_weight,
-                status=status,
+                section=item.section,
+                kpi=item.line.kpi,
+                weight=item.line.weight,
+                section_weight=item.section_weight,
+                status=item.status,
                 actual=m.actual if m is not None else None,
                 target=m.target if m is not None else None,
-                x=x,
-                points=points,
+                x=item.x,
+                points=item.points,
                 effective_weight=effective,
                 contribution=contribution,
-                notes=tuple(line_notes),
+                notes=tuple(item.notes),
             )
         )
+    return Scored(role, tuple(lines), raw if kept_line_total else None, tuple(notes))
 
-    # 3. conduct
+
+@attrs.define
+class _Pending:
+    section: str
+    section_weight: Decimal
+    line: Line
+    measurement: Resolved | None
+    status: LineStatus = "scored"
+    x: Fraction | None = None
+    points: Fraction | None = None
+    notes: list[Note] = attrs.field(factory=list)
+
+
+def finish(
+    policy: Policy,
+    scored: Scored,
+    *,
+    incidents: tuple[Incident, ...],
+    employee_id: str | None,
+    period: Period | None,
+    segments: tuple[Segment, ...] = (),
+    notes: tuple[Note, ...] = (),
+) -> Appraisal:
+    """SPEC §5: conduct, the final score rounded once, the grade, caps and veto."""
+    all_notes = [*notes, *scored.notes]
     conduct = _conduct(policy, incidents, period)
     counted = [c for c in conduct if c.counted]
     for c in conduct:
         if not c.counted:
-            notes.append(
+            all_notes.append(
                 Note.of(
                     "incident_outside_period",
                     rule=c.rule,
@@ -330,56 +387,61 @@ def _appraise(
                 )
             )
         elif c.deduct:
-            notes.append(Note.of("deduction", rule=c.rule, severity=c.severity, points=c.deduct))
+            all_notes.append(
+                Note.of("deduction", rule=c.rule, severity=c.severity, points=c.deduct)
+            )
     deductions = sum((Fraction(c.deduct) for c in counted), _ZERO)
     applied = deductions
     if policy.max_deduction is not None and deductions > Fraction(policy.max_deduction):
         applied = Fraction(policy.max_deduction)
-        notes.append(
+        all_notes.append(
             Note.of("max_deduction", total=display(deductions), limit=policy.max_deduction)
         )
     vetoes = [c for c in counted if c.veto]
     lowest = policy.grades[-1].id
+    common = {
+        "policy": policy,
+        "employee_id": employee_id,
+        "role": scored.role,
+        "period": period,
+        "lines": scored.lines,
+        "conduct": conduct,
+        "deductions": deductions,
+        "deduction_applied": applied,
+        "vetoed": bool(vetoes),
+        "segments": segments,
+    }
 
-    if not kept_line_total:
+    if scored.raw is None:
         reason = "no scorecard line has a measurement"
-        notes.append(Note.of("incomplete", reason=reason))
+        all_notes.append(Note.of("incomplete", reason=reason))
         if vetoes:
-            notes.append(
+            all_notes.append(
                 Note.of("veto", rule=vetoes[0].rule, severity=vetoes[0].severity, grade=lowest)
             )
         return Appraisal(
-            policy=policy,
-            employee_id=employee_id,
-            role=role,
-            period=period,
             complete=False,
             reason=reason,
-            lines=tuple(lines),
-            conduct=conduct,
             raw_score=None,
-            deductions=deductions,
-            deduction_applied=applied,
             exact_score=None,
             score=None,
             grade_from_score=None,
             grade=None,
             coefficient=None,
-            vetoed=bool(vetoes),
-            notes=tuple(notes),
+            notes=tuple(all_notes),
+            **common,  # type: ignore[arg-type]
         )
 
-    # 4. final score, rounded once
-    final = raw - applied
+    final = scored.raw - applied
     if final < 0:
-        notes.append(Note.of("score_floor", score=display(final)))
+        all_notes.append(Note.of("score_floor", score=display(final)))
         final = _ZERO
     if policy.max_score is not None and final > Fraction(policy.max_score):
-        notes.append(Note.of("max_score", score=display(final), limit=policy.max_score))
+        all_notes.append(Note.of("max_score", score=display(final), limit=policy.max_score))
         final = Fraction(policy.max_score)
     score = quantize(final, policy.score_places, policy.rounding)
     if Fraction(score) != final:
-        notes.append(
+        all_notes.append(
             Note.of(
                 "rounded",
                 exact=display(final),
@@ -389,7 +451,7 @@ def _appraise(
             )
         )
 
-    # 5. grade from the rounded score, then caps, then veto
+    # the grade from the rounded score, then caps, then veto
     grade = grade_for(policy, score).id
     from_score = grade
     rank = policy.grade_rank
@@ -398,7 +460,7 @@ def _appraise(
         worst = max(capping, key=lambda c: rank[c.grade_cap or ""])
         assert worst.grade_cap is not None
         if rank[worst.grade_cap] > rank[grade]:
-            notes.append(
+            all_notes.append(
                 Note.of(
                     "grade_cap",
                     before=grade,
@@ -409,29 +471,21 @@ def _appraise(
             )
             grade = worst.grade_cap
     if vetoes:
-        notes.append(
+        all_notes.append(
             Note.of("veto", rule=vetoes[0].rule, severity=vetoes[0].severity, grade=lowest)
         )
         grade = lowest
     return Appraisal(
-        policy=policy,
-        employee_id=employee_id,
-        role=role,
-        period=period,
         complete=True,
         reason=None,
-        lines=tuple(lines),
-        conduct=conduct,
-        raw_score=raw,
-        deductions=deductions,
-        deduction_applied=applied,
+        raw_score=scored.raw,
         exact_score=final,
         score=score,
         grade_from_score=from_score,
         grade=grade,
         coefficient=policy.grades_by_id[grade].coefficient,
-        vetoed=bool(vetoes),
-        notes=tuple(notes),
+        notes=tuple(all_notes),
+        **common,  # type: ignore[arg-type]
     )
 
 

@@ -26,8 +26,8 @@ _ZERO = Fraction(0)
 def read_x(
     basis: Basis,
     direction: Direction,
-    actual: Decimal,
-    target: Decimal | None,
+    actual: Decimal | Fraction,
+    target: Decimal | Fraction | None,
     *,
     path: str,
 ) -> tuple[Fraction, list[Note]]:
@@ -69,40 +69,40 @@ def curve_points(
 
 
 def _linear(curve: LinearCurve, x: Fraction) -> tuple[Fraction, list[Note]]:
+    multiplier, floor, cap = curve.exact
     notes: list[Note] = []
-    if curve.floor is not None:
-        floor = Fraction(curve.floor)
+    if floor is not None:
         if x < floor:
             return _ZERO, [Note.of("floor", x=display(x), floor=curve.floor)]
         if x == floor:
             notes.append(Note.of("at_floor", x=display(x), floor=curve.floor))
-    if curve.cap is not None and x > Fraction(curve.cap):
+    if cap is not None and x > cap:
         notes.append(Note.of("cap", x=display(x), cap=curve.cap))
-        x = Fraction(curve.cap)
-    return Fraction(curve.multiplier) * x, notes
+        x = cap
+    return multiplier * x, notes
 
 
 def _steps(curve: StepsCurve, x: Fraction, *, lower_on_value: bool) -> tuple[Fraction, list[Note]]:
-    chosen: tuple[Decimal, Decimal] | None = None
+    steps, below = curve.exact
+    chosen = -1
     if lower_on_value:
-        for threshold, points in curve.steps:  # ascending: the first one >= x is smallest
-            if Fraction(threshold) >= x:
-                chosen = (threshold, points)
+        for i, (threshold, _) in enumerate(steps):  # ascending: the first one >= x
+            if threshold >= x:
+                chosen = i
                 break
     else:
-        for threshold, points in curve.steps:  # ascending: the last one <= x is largest
-            if Fraction(threshold) <= x:
-                chosen = (threshold, points)
-    if chosen is None:
-        return Fraction(curve.below), [Note.of("steps_below", x=display(x), points=curve.below)]
-    return Fraction(chosen[1]), [Note.of("step", threshold=chosen[0], points=chosen[1])]
+        for i, (threshold, _) in enumerate(steps):  # ascending: the last one <= x
+            if threshold <= x:
+                chosen = i
+    if chosen < 0:
+        return below, [Note.of("steps_below", x=display(x), points=curve.below)]
+    shown_threshold, shown_points = curve.steps[chosen]
+    return steps[chosen][1], [Note.of("step", threshold=shown_threshold, points=shown_points)]
 
 
 def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]]:
-    knots = [(Fraction(kx), Fraction(kp)) for kx, kp in curve.points]
-    first_x, first_p = knots[0]
-    if x < first_x:
-        below = first_p if curve.below is None else Fraction(curve.below)
+    knots, below = curve.exact
+    if x < knots[0][0]:
         return below, [
             Note.of(
                 "piecewise_below", x=display(x), first=curve.points[0][0], points=display(below)
@@ -139,7 +139,7 @@ def _knot(curve: PiecewiseCurve, i: int) -> str:
 
 
 def _scale(curve: ScaleCurve, x: Fraction, *, path: str) -> tuple[Fraction, list[Note]]:
-    low, high = Fraction(curve.min), Fraction(curve.max)
+    low, high = curve.exact
     if not low <= x <= high:
         raise InputError(
             f"rating {display(x)} is outside the scale {curve.min}–{curve.max}",

@@ -53,8 +53,8 @@ class LineResult:
     weight: Decimal
     section_weight: Decimal
     status: LineStatus
-    actual: Decimal | None
-    target: Decimal | None
+    actual: Decimal | Fraction | None
+    target: Decimal | Fraction | None
     x: Fraction | None
     points: Fraction | None
     effective_weight: Fraction

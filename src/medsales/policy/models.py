@@ -13,6 +13,7 @@ import datetime
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, Final, Literal
 
@@ -228,11 +229,24 @@ class LinearCurve(_Model):
     floor: Num | None = None
     cap: Num | None = None
 
+    @cached_property
+    def exact(self) -> tuple[Fraction, Fraction | None, Fraction | None]:
+        """(multiplier, floor, cap) as exact rationals, built once."""
+        return (
+            Fraction(self.multiplier),
+            None if self.floor is None else Fraction(self.floor),
+            None if self.cap is None else Fraction(self.cap),
+        )
+
     @model_validator(mode="after")
     def _floor_below_cap(self) -> LinearCurve:
         if self.floor is not None and self.cap is not None and self.floor > self.cap:
             raise ValueError(f"floor {self.floor} is above cap {self.cap}; need floor <= cap")
         return self
+
+
+def _exact_points(points: tuple[Point, ...]) -> tuple[tuple[Fraction, Fraction], ...]:
+    return tuple((Fraction(x), Fraction(p)) for x, p in points)
 
 
 def _strictly_increasing(points: tuple[Point, ...], what: str) -> tuple[Point, ...]:
@@ -252,6 +266,11 @@ class StepsCurve(_Model):
     steps: tuple[Point, ...] = Field(min_length=1)
     below: Num = Decimal(0)
 
+    @cached_property
+    def exact(self) -> tuple[tuple[tuple[Fraction, Fraction], ...], Fraction]:
+        """(steps, below) as exact rationals, built once."""
+        return _exact_points(self.steps), Fraction(self.below)
+
     @field_validator("steps")
     @classmethod
     def _ordered(cls, steps: tuple[Point, ...]) -> tuple[Point, ...]:
@@ -265,6 +284,13 @@ class PiecewiseCurve(_Model):
     points: tuple[Point, ...] = Field(min_length=1)
     below: Num | None = None
 
+    @cached_property
+    def exact(self) -> tuple[tuple[tuple[Fraction, Fraction], ...], Fraction]:
+        """(knots, below) as exact rationals, built once; ``below`` defaults to the first
+        knot's points."""
+        knots = _exact_points(self.points)
+        return knots, knots[0][1] if self.below is None else Fraction(self.below)
+
     @field_validator("points")
     @classmethod
     def _ordered(cls, points: tuple[Point, ...]) -> tuple[Point, ...]:
@@ -277,6 +303,11 @@ class ScaleCurve(_Model):
     type: Literal["scale"]
     min: Num
     max: Num
+
+    @cached_property
+    def exact(self) -> tuple[Fraction, Fraction]:
+        """(min, max) as exact rationals, built once."""
+        return Fraction(self.min), Fraction(self.max)
 
     @model_validator(mode="after")
     def _range(self) -> ScaleCurve:
@@ -302,6 +333,11 @@ class Line(_Model):
     missing: MissingRule | None = None
     allow_non_monotonic: bool = False
 
+    @cached_property
+    def exact_weight(self) -> Fraction:
+        """The weight as an exact rational, built once."""
+        return Fraction(self.weight)
+
 
 class Section(_Model):
     """A weighted group of lines."""
@@ -310,6 +346,11 @@ class Section(_Model):
     name: Label | None = None
     weight: Positive
     lines: tuple[Line, ...] = Field(min_length=1)
+
+    @cached_property
+    def exact_weight(self) -> Fraction:
+        """The weight as an exact rational, built once."""
+        return Fraction(self.weight)
 
 
 FLAT_SECTION_ID: Final = "main"
