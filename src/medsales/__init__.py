@@ -14,6 +14,7 @@ from medsales.engine import (
     Segment,
     appraisal_json_schema,
     appraise,
+    appraise_employee,
 )
 from medsales.errors import (
     DataFileError,
@@ -40,17 +41,20 @@ from medsales.policy import (
     loads_policy,
     policy_json_schema,
 )
+from medsales.records import Employee, MeasurementRow
 from medsales.targets import split
 
 __all__ = [
     "Appraisal",
     "ConductAdjustment",
     "DataFileError",
+    "Employee",
     "Incident",
     "InputError",
     "Label",
     "LineResult",
     "Measurement",
+    "MeasurementRow",
     "MedsalesError",
     "MissingMeasurementError",
     "Note",
@@ -67,6 +71,7 @@ __all__ = [
     "__version__",
     "appraisal_json_schema",
     "appraise",
+    "appraise_employee",
     "default_policy",
     "dump_policy",
     "load_policy",

@@ -515,9 +515,9 @@ def active_share(
 
 
 def aggregate(
-    values: Iterable[Number],
+    values: Iterable[Number | Fraction],
     how: Aggregation,
-    weights: Iterable[Number] | None = None,
+    weights: Iterable[Number | Fraction] | None = None,
 ) -> Fraction:
     """Combine the values of sub-periods by a KPI's ``aggregation``, exactly.
 
@@ -538,7 +538,7 @@ def aggregate(
             value=how,
             expected=" | ".join(AGGREGATIONS),
         )
-    exact = [Fraction(to_decimal(v, path=f"values[{i}]")) for i, v in enumerate(values)]
+    exact = [_exact(v, f"values[{i}]") for i, v in enumerate(values)]
     if not exact:
         raise InputError(
             f"there are no values to aggregate by {how}",
@@ -558,14 +558,21 @@ def aggregate(
     return _weighted_mean(exact, weights)
 
 
-def _weighted_mean(values: list[Fraction], weights: Iterable[Number] | None) -> Fraction:
+def _exact(value: Number | Fraction, path: str) -> Fraction:
+    """A number as an exact rational: Fractions as they are, others through to_decimal."""
+    if isinstance(value, Fraction):
+        return value
+    return Fraction(to_decimal(value, path=path))
+
+
+def _weighted_mean(values: list[Fraction], weights: Iterable[Number | Fraction] | None) -> Fraction:
     if weights is None:
         raise InputError(
             "weighted_mean needs weights",
             path="weights",
             expected=f"{len(values)} weights, one per value",
         )
-    given = [to_decimal(w, path=f"weights[{i}]") for i, w in enumerate(weights)]
+    given = [_exact(w, f"weights[{i}]") for i, w in enumerate(weights)]
     if len(given) != len(values):
         raise InputError(
             f"there are {len(given)} weights for {len(values)} values",
@@ -580,7 +587,7 @@ def _weighted_mean(values: list[Fraction], weights: Iterable[Number] | None) -> 
                 value=weight,
                 expected="a weight ≥ 0",
             )
-    exact = [Fraction(w) for w in given]
+    exact = given
     total = sum(exact, Fraction(0))
     if total == 0:
         raise InputError(

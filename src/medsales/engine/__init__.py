@@ -3,6 +3,7 @@
 from medsales.engine.appraise import appraise, grade_for
 from medsales.engine.curves import curve_points, read_x
 from medsales.engine.notes import Note
+from medsales.engine.periodic import RoleSpan, appraise_employee, role_spans
 from medsales.engine.results import (
     APPRAISAL_FORMAT,
     Appraisal,
@@ -18,10 +19,13 @@ __all__ = [
     "ConductAdjustment",
     "LineResult",
     "Note",
+    "RoleSpan",
     "Segment",
     "appraisal_json_schema",
     "appraise",
+    "appraise_employee",
     "curve_points",
     "grade_for",
     "read_x",
+    "role_spans",
 ]

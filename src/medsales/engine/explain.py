@@ -41,7 +41,10 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "notes": "Notes",
         "conduct": "Conduct",
         "not_counted": "not counted",
-        "segments": "Role segments",
+        "segment": "Role segment",
+        "combined_raw": "Raw score (role segments combined by days)",
+        "combined_formula": "raw score = Σ (segment raw score × segment days) / Σ segment "
+        "days; conduct then applies once to the combined score",
         "days": "days",
         "none": "—",
         "formula": "effective weight = section weight / remaining section weights × line "
@@ -72,7 +75,10 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "notes": "说明",
         "conduct": "行为规范",
         "not_counted": "不计",
-        "segments": "岗位分段",
+        "segment": "岗位分段",
+        "combined_raw": "加权得分（岗位分段按天数合并）",
+        "combined_formula": "加权得分 = Σ（分段加权得分 × 分段天数）/ Σ 分段天数；"
+        "行为规范扣分在合并后的得分上计一次",
         "days": "天",
         "none": "—",
         "formula": "有效权重 = 维度权重 / 剩余维度权重合计 × 指标权重 / 剩余指标权重合计 × 100；"
@@ -102,6 +108,63 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
+def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[str]:
+    """The table of lines, section by section, each line's notes below it."""
+    policy = appraisal.policy
+    none = w["none"]
+    header = [
+        w["kpi"],
+        w["actual"],
+        w["target"],
+        w["x"],
+        w["points"],
+        w["weight"],
+        w["eff"],
+        w["contribution"],
+    ]
+    rows: list[list[str]] = []
+    for line in appraisal.lines:
+        kpi = policy.kpis_by_id.get(line.kpi)
+        rows.append(
+            [
+                kpi.name.text(lang) if kpi else line.kpi,
+                _n(line.actual, none),
+                _n(line.target, none),
+                _n(line.x, none),
+                _n(line.points, none),
+                _n(line.weight, none),
+                _n(line.effective_weight, none),
+                _n(line.contribution, none),
+            ]
+        )
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def fmt(cells: list[str]) -> str:
+        return (
+            "  " + "  ".join(_pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
+        )
+
+    card = policy.scorecards_by_role.get(appraisal.role)
+    section_names: dict[str, str] = {}
+    if card is not None:
+        for sec in card.effective_sections:
+            section_names[sec.id] = sec.name.text(lang) if sec.name else sec.id
+    out: list[str] = []
+    current = None
+    for line, row in zip(appraisal.lines, rows, strict=True):
+        if line.section != current:
+            current = line.section
+            out.append("")
+            out.append(
+                f"{w['section']} {section_names.get(current, current)} "
+                f"({w['weight']} {_n(line.section_weight, none)})"
+            )
+            out.append(fmt(header))
+        out.append(fmt(row))
+        out.extend(f"      · {note.text(lang)}" for note in line.notes)
+    return out
+
+
 def explain(appraisal: Appraisal, lang: str = "en") -> str:
     """Render ``appraisal`` in ``lang``: every line, weight, note and the final sum."""
     w = _words(lang)
@@ -119,81 +182,31 @@ def explain(appraisal: Appraisal, lang: str = "en") -> str:
     out.append(f"{w['policy']}: {policy.id} {policy.version} (sha256 {policy.sha256[:12]}…)")
 
     if appraisal.segments:
-        out.append("")
-        out.append(f"{w['segments']}:")
         for seg in appraisal.segments:
-            score = seg.appraisal.score
-            out.append(
-                f"  {seg.role}: {seg.start.isoformat()} – {seg.end.isoformat()} "
-                f"({seg.days} {w['days']}), {w['final']} {_n(score, none)}"
-            )
-
-    header = [
-        w["kpi"],
-        w["actual"],
-        w["target"],
-        w["x"],
-        w["points"],
-        w["weight"],
-        w["eff"],
-        w["contribution"],
-    ]
-    rows: list[list[str]] = []
-    row_notes: list[list[str]] = []
-    row_sections: list[str] = []
-    for line in appraisal.lines:
-        kpi = policy.kpis_by_id.get(line.kpi)
-        name = kpi.name.text(lang) if kpi else line.kpi
-        rows.append(
-            [
-                name,
-                _n(line.actual, none),
-                _n(line.target, none),
-                _n(line.x, none),
-                _n(line.points, none),
-                _n(line.weight, none),
-                _n(line.effective_weight, none),
-                _n(line.contribution, none),
-            ]
-        )
-        row_notes.append([n.text(lang) for n in line.notes])
-        row_sections.append(line.section)
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def fmt(cells: list[str]) -> str:
-        return (
-            "  " + "  ".join(_pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
-        )
-
-    card = policy.scorecards_by_role.get(appraisal.role)
-    section_names: dict[str, str] = {}
-    if card is not None:
-        for sec in card.effective_sections:
-            section_names[sec.id] = sec.name.text(lang) if sec.name else sec.id
-    current = None
-    for i, row in enumerate(rows):
-        if row_sections[i] != current:
-            current = row_sections[i]
+            seg_role = policy.roles_by_id.get(seg.role)
+            seg_name = seg_role.name.text(lang) if seg_role else seg.role
             out.append("")
-            weight = appraisal.lines[i].section_weight
             out.append(
-                f"{w['section']} {section_names.get(current, current)} "
-                f"({w['weight']} {_n(weight, none)})"
+                f"{w['segment']}: {seg_name} ({seg.role}), {seg.start.isoformat()} – "
+                f"{seg.end.isoformat()}, {seg.days} {w['days']}"
             )
-            out.append(fmt(header))
-        out.append(fmt(row))
-        for text in row_notes[i]:
-            out.append(f"      · {text}")
-    out.append("")
-    out.append(f"  {w['formula']}")
+            out.extend(
+                "  " + text if text else text for text in _lines_block(seg.appraisal, lang, w)
+            )
+            out.append(f"  {w['raw']}: {_n(seg.appraisal.raw_score, none)}")
+        out.append("")
+        out.append(f"  {w['combined_formula']}")
+    else:
+        out.extend(_lines_block(appraisal, lang, w))
+        out.append("")
+        out.append(f"  {w['formula']}")
 
     if appraisal.conduct:
         out.append("")
         out.append(f"{w['conduct']}:")
         for c in appraisal.conduct:
             rule = policy.rules_by_id.get(c.rule)
-            rule_name = rule.name.text(lang) if rule else c.rule
-            bits = [f"  {rule_name} ({c.rule}, {c.severity})"]
+            bits = [f"  {rule.name.text(lang) if rule else c.rule} ({c.rule}, {c.severity})"]
             if c.date:
                 bits.append(c.date.isoformat())
             if not c.counted:
@@ -211,7 +224,8 @@ def explain(appraisal: Appraisal, lang: str = "en") -> str:
 
     out.append("")
     if appraisal.complete:
-        out.append(f"{w['raw']}: {_n(appraisal.raw_score, none)}")
+        raw_label = w["combined_raw"] if appraisal.segments else w["raw"]
+        out.append(f"{raw_label}: {_n(appraisal.raw_score, none)}")
         if appraisal.deductions:
             out.append(f"{w['deductions']}: −{_n(appraisal.deduction_applied, none)}")
     else:

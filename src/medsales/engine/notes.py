@@ -40,7 +40,12 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "veto": "veto by {rule} ({severity}): lowest grade {grade}",
         "incident_outside_period": "incident of {rule} on {date} is outside {period}: not counted",
         "incomplete": "incomplete: {reason}",
-        "target_unused": 'target {target} is not used on basis "value"',
+        "aggregated": "{how} of {count} rows ({periods})",
+        "prorated": "target {target} × active share {share} ({method}) = {prorated}",
+        "active_part": "active {start} – {end}: {days} of {period_days} days of {period}",
+        "segment": "as {role} {start} – {end} ({days} days): raw score {raw}",
+        "segment_incomplete": "as {role} {start} – {end}: incomplete, not combined",
+        "segments_combined": "raw scores of {count} role segments combined by days: {raw}",
     },
     "zh-Hans": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -68,7 +73,12 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "veto": "{rule}（{severity}）一票否决：最低等级 {grade}",
         "incident_outside_period": "{rule} 事件（{date}）不在 {period} 内：不计",
         "incomplete": "考核不完整：{reason}",
-        "target_unused": "按 value 计分，不使用目标值 {target}",
+        "aggregated": "{count} 条记录按 {how} 汇总（{periods}）",
+        "prorated": "目标 {target} × 在岗比例 {share}（按{method}）= {prorated}",
+        "active_part": "在岗 {start} – {end}：{period} 共 {period_days} 天中的 {days} 天",
+        "segment": "任 {role}（{start} – {end}，{days} 天）：加权得分 {raw}",
+        "segment_incomplete": "任 {role}（{start} – {end}）：考核不完整，不参与合并",
+        "segments_combined": "{count} 个岗位分段的加权得分按天数合并：{raw}",
     },
 }
 

@@ -1,0 +1,434 @@
+"""Appraising an employee over a period from row-level data (SPEC §6).
+
+Rows of sub-periods are aggregated per KPI by its ``aggregation``; sum-aggregated targets
+are prorated by the share of each row's period in which the employee was active (in the
+role); an employee who changed role is appraised per role segment and the segments' raw
+scores combine weighted by days, before conduct applies once to the combined score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import attrs
+from pydantic import BaseModel, ValidationError
+
+from medsales.engine.appraise import (
+    Resolved,
+    Scored,
+    finish,
+    normalize_incidents,
+    resolve_period,
+    score_lines,
+)
+from medsales.engine.notes import Note
+from medsales.engine.results import Appraisal, Segment
+from medsales.errors import (
+    InputError,
+    MedsalesError,
+    PeriodError,
+    UnknownKPIError,
+    format_path,
+)
+from medsales.numbers import display, engine_context
+from medsales.periods import Period, active_share, aggregate
+from medsales.policy.models import Incident, Policy
+from medsales.records import Employee, MeasurementRow
+
+__all__ = ["RoleSpan", "appraise_employee", "role_spans"]
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+@attrs.frozen
+class RoleSpan:
+    """A span of days within a period in which an employee held one role."""
+
+    role: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        """Calendar days in the span, both ends included."""
+        return (self.end - self.start).days + 1
+
+
+def appraise_employee(
+    policy: Policy,
+    *,
+    employee_id: str,
+    employees: Iterable[Employee | Mapping[str, Any]],
+    measurements: Iterable[MeasurementRow | Mapping[str, Any]],
+    period: Period | str,
+    incidents: Iterable[Incident | Mapping[str, Any]] = (),
+) -> Appraisal:
+    """Appraise one employee for ``period`` from the rows of the employees, measurements and
+    incidents files (SPEC §10); rows of other employees are passed over, so whole files
+    may be given.
+    """
+    try:
+        with engine_context():
+            return _appraise_employee(
+                policy,
+                employee_id=employee_id,
+                employees=_records(Employee, employees, "employees"),
+                rows=_records(MeasurementRow, measurements, "measurements"),
+                period=_required_period(policy, period),
+                incidents=normalize_incidents(incidents),
+            )
+    except MedsalesError:
+        raise
+    except (ArithmeticError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
+        raise InputError(f"cannot appraise {employee_id!r}: {exc}") from exc
+
+
+def _required_period(policy: Policy, period: Period | str) -> Period:
+    resolved = resolve_period(policy, period)
+    if resolved is None:
+        raise InputError(
+            "a period is needed to appraise from rows", path="period", expected="a label"
+        )
+    return resolved
+
+
+def _records(model: type[_M], items: Iterable[Any], name: str) -> list[tuple[int, _M]]:
+    """Validate every record; each keeps its index for messages."""
+    out: list[tuple[int, _M]] = []
+    for i, raw in enumerate(items):
+        if isinstance(raw, model):
+            out.append((i, raw))
+            continue
+        if not isinstance(raw, Mapping):
+            raise InputError(
+                f"a row must be a mapping or a {model.__name__}, not {type(raw).__name__}",
+                path=f"{name}[{i}]",
+                value=raw,
+            )
+        try:
+            out.append((i, model.model_validate(raw)))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            loc = [p for p in first["loc"] if not str(p).startswith("function-")]
+            message = first["msg"].removeprefix("Value error, ")
+            raise InputError(
+                message, path=format_path([name, i, *loc]), value=first.get("input")
+            ) from None
+    return out
+
+
+def role_spans(
+    employee_id: str, employees: Iterable[tuple[int, Employee]], period: Period
+) -> tuple[RoleSpan, ...]:
+    """The employee's role assignments that fall in ``period``, clipped to it, in order.
+
+    Overlapping assignments are an error; an employee with none in the period is one too.
+    """
+    rows = sorted(
+        ((i, e) for i, e in employees if e.employee_id == employee_id),
+        key=lambda item: item[1].active_from or dt.date.min,
+    )
+    if not rows:
+        raise InputError(
+            f"no employee {employee_id!r} in the employees rows",
+            path="employee_id",
+            value=employee_id,
+        )
+    spans: list[RoleSpan] = []
+    for (i, prev), (j, cur) in itertools.pairwise(rows):
+        if (prev.active_to or dt.date.max) >= (cur.active_from or dt.date.min):
+            raise InputError(
+                f"employee {employee_id!r} has overlapping role assignments "
+                f"(employees[{i}] {prev.role}, employees[{j}] {cur.role})",
+                path=f"employees[{j}].active_from",
+                value=cur.active_from,
+                expected=f"a date after {prev.active_to}",
+            )
+    for _, e in rows:
+        start = max(e.active_from or period.start, period.start)
+        end = min(e.active_to or period.end, period.end)
+        if start <= end:
+            if spans and spans[-1].role == e.role and spans[-1].end + dt.timedelta(1) == start:
+                spans[-1] = RoleSpan(e.role, spans[-1].start, end)  # same role, no gap
+            else:
+                spans.append(RoleSpan(e.role, start, end))
+    if not spans:
+        raise InputError(
+            f"employee {employee_id!r} is not active in {period.label}",
+            path="employee_id",
+            value=employee_id,
+        )
+    return tuple(spans)
+
+
+@attrs.frozen
+class _Row:
+    index: int
+    period: Period
+    row: MeasurementRow
+
+
+def _rows_in_period(
+    policy: Policy, employee_id: str, rows: Iterable[tuple[int, MeasurementRow]], period: Period
+) -> dict[str, list[_Row]]:
+    """The employee's rows inside ``period``, by KPI; straddling or overlapping rows fail."""
+    by_kpi: dict[str, list[_Row]] = {}
+    for i, row in rows:
+        if row.employee_id != employee_id:
+            continue
+        if row.kpi not in policy.kpis_by_id:
+            raise UnknownKPIError(
+                f"unknown KPI {row.kpi!r}",
+                path=f"measurements[{i}].kpi",
+                value=row.kpi,
+                expected="one of " + ", ".join(sorted(policy.kpis_by_id)),
+            )
+        try:
+            row_period = Period.parse(
+                row.period,
+                fiscal_year_start=policy.fiscal_year_start,
+                named_by=policy.fiscal_year_named_by,
+            )
+        except PeriodError as exc:
+            raise PeriodError(
+                exc.message,
+                path=f"measurements[{i}].period",
+                value=row.period,
+                expected=exc.expected,
+            ) from None
+        if not row_period.overlaps(period):
+            continue
+        if not period.contains(row_period):
+            raise InputError(
+                f"the row's period {row_period.label} straddles the appraised period "
+                f"{period.label} ({period.start} – {period.end})",
+                path=f"measurements[{i}].period",
+                value=row.period,
+                expected=f"a period inside {period.label}, or outside it",
+            )
+        by_kpi.setdefault(row.kpi, []).append(_Row(i, row_period, row))
+    for kpi, items in by_kpi.items():
+        items.sort(key=lambda r: (r.period.start, r.period.end))
+        for a, b in itertools.pairwise(items):
+            if a.period.overlaps(b.period):
+                what = "two rows for" if a.period == b.period else "overlapping rows for"
+                raise InputError(
+                    f"{what} employee {employee_id!r}, KPI {kpi!r}: "
+                    f"measurements[{a.index}] ({a.period.label}) and "
+                    f"measurements[{b.index}] ({b.period.label}); they are never summed "
+                    "silently",
+                    path=f"measurements[{b.index}]",
+                    value=b.row.period,
+                )
+    return by_kpi
+
+
+def _resolve(policy: Policy, kpi_id: str, rows: list[_Row], span: RoleSpan) -> Resolved:
+    """Aggregate one KPI's rows for a span; prorate sum targets by each row's active share."""
+    kpi = policy.kpi(kpi_id)
+    applicable = [r for r in rows if r.row.applicable]
+    if not applicable:
+        return Resolved(actual=None, applicable=False)
+    notes: list[Note] = []
+    if len(applicable) > 1:
+        notes.append(
+            Note.of(
+                "aggregated",
+                how=kpi.aggregation,
+                count=len(applicable),
+                periods=", ".join(r.period.label for r in applicable),
+            )
+        )
+    weights = None
+    if kpi.aggregation == "weighted_mean":
+        for r in applicable:
+            if r.row.weight is None:
+                raise InputError(
+                    f"KPI {kpi_id!r} aggregates by weighted_mean and needs a weight on every row",
+                    path=f"measurements[{r.index}].weight",
+                    expected="a weight ≥ 0",
+                )
+        weights = [r.row.weight for r in applicable if r.row.weight is not None]
+    actual = aggregate(
+        [r.row.actual for r in applicable if r.row.actual is not None],
+        kpi.aggregation,
+        weights,
+    )
+    with_target = [r for r in applicable if r.row.target is not None]
+    if with_target and len(with_target) != len(applicable):
+        missing = next(r for r in applicable if r.row.target is None)
+        raise InputError(
+            f"KPI {kpi_id!r} has a target for some periods but not for {missing.period.label}",
+            path=f"measurements[{missing.index}].target",
+            expected="a target on every row of the KPI, or on none",
+        )
+    target: Fraction | None = None
+    if with_target:
+        targets: list[Fraction] = []
+        for r in with_target:
+            assert r.row.target is not None
+            value = Fraction(r.row.target)
+            if kpi.aggregation == "sum":
+                share = active_share(r.period, span.start, span.end, policy.proration)
+                if share != 1:
+                    prorated = value * share
+                    notes.append(
+                        Note.of(
+                            "prorated",
+                            target=r.row.target,
+                            share=share,
+                            method=policy.proration,
+                            prorated=display(prorated),
+                        )
+                    )
+                    value = prorated
+            targets.append(value)
+        target = aggregate(targets, kpi.aggregation, weights)
+    return Resolved(actual=actual, target=target, notes=tuple(notes))
+
+
+def _overlaps(period: Period, span: RoleSpan) -> bool:
+    return period.start <= span.end and span.start <= period.end
+
+
+def _assign_rows(
+    policy: Policy, by_kpi: Mapping[str, list[_Row]], spans: tuple[RoleSpan, ...]
+) -> list[dict[str, list[_Row]]]:
+    """Each span's rows of the KPIs on its role's scorecard.
+
+    A row that overlaps two spans whose scorecards both use its KPI cannot be split
+    between them (an actual cannot be divided by days): that is an error.
+    """
+    cards = [
+        {line.kpi for s in policy.scorecard(span.role).effective_sections for line in s.lines}
+        for span in spans
+    ]
+    assigned: list[dict[str, list[_Row]]] = [{} for _ in spans]
+    for kpi_id, rows in by_kpi.items():
+        for r in rows:
+            owners = [
+                n
+                for n, span in enumerate(spans)
+                if kpi_id in cards[n] and _overlaps(r.period, span)
+            ]
+            if len(owners) > 1:
+                a, b = spans[owners[0]], spans[owners[1]]
+                raise InputError(
+                    f"the row for KPI {kpi_id!r} in {r.period.label} spans the change from "
+                    f"{a.role} to {b.role} on {b.start}, and both scorecards use the KPI; "
+                    "give the measurements of each role's part separately",
+                    path=f"measurements[{r.index}].period",
+                    value=r.row.period,
+                )
+            for n in owners:
+                assigned[n].setdefault(kpi_id, []).append(r)
+    return assigned
+
+
+def _appraise_employee(
+    policy: Policy,
+    *,
+    employee_id: str,
+    employees: list[tuple[int, Employee]],
+    rows: list[tuple[int, MeasurementRow]],
+    period: Period,
+    incidents: tuple[Incident, ...],
+) -> Appraisal:
+    spans = role_spans(employee_id, employees, period)
+    by_kpi = _rows_in_period(policy, employee_id, rows, period)
+    own_incidents = tuple(
+        i for i in incidents if i.employee_id is None or i.employee_id == employee_id
+    )
+    notes: list[Note] = []
+    active_days = sum(s.days for s in spans)
+    if active_days != period.days:
+        notes.append(
+            Note.of(
+                "active_part",
+                start=spans[0].start,
+                end=spans[-1].end,
+                days=active_days,
+                period_days=period.days,
+                period=period.label,
+            )
+        )
+    on_cards = {
+        line.kpi
+        for span in spans
+        for s in policy.scorecard(span.role).effective_sections
+        for line in s.lines
+    }
+    roles = ", ".join(dict.fromkeys(span.role for span in spans))
+    for kpi_id in sorted(set(by_kpi) - on_cards):
+        notes.append(Note.of("unused_measurement", kpi=kpi_id, role=roles))
+    scored_spans = [
+        (
+            span,
+            score_lines(
+                policy,
+                span.role,
+                {kpi_id: _resolve(policy, kpi_id, r, span) for kpi_id, r in rows_of.items()},
+            ),
+        )
+        for span, rows_of in zip(spans, _assign_rows(policy, by_kpi, spans), strict=True)
+    ]
+
+    if len(scored_spans) == 1:
+        return finish(
+            policy,
+            scored_spans[0][1],
+            incidents=own_incidents,
+            employee_id=employee_id,
+            period=period,
+            notes=tuple(notes),
+        )
+
+    segments: list[Segment] = []
+    total_days = 0
+    weighted = Fraction(0)
+    for span, scored in scored_spans:
+        segments.append(
+            Segment(
+                role=span.role,
+                start=span.start,
+                end=span.end,
+                days=span.days,
+                appraisal=finish(
+                    policy, scored, incidents=(), employee_id=employee_id, period=period
+                ),
+            )
+        )
+        if scored.raw is None:
+            notes.append(
+                Note.of("segment_incomplete", role=span.role, start=span.start, end=span.end)
+            )
+            continue
+        notes.append(
+            Note.of(
+                "segment",
+                role=span.role,
+                start=span.start,
+                end=span.end,
+                days=span.days,
+                raw=display(scored.raw),
+            )
+        )
+        weighted += scored.raw * span.days
+        total_days += span.days
+    raw = weighted / total_days if total_days else None
+    if raw is not None:
+        notes.append(Note.of("segments_combined", count=len(segments), raw=display(raw)))
+    combined = Scored(role=spans[-1].role, lines=(), raw=raw, notes=())
+    return finish(
+        policy,
+        combined,
+        incidents=own_incidents,
+        employee_id=employee_id,
+        period=period,
+        segments=tuple(segments),
+        notes=tuple(notes),
+    )
