@@ -41,7 +41,7 @@ from medsales.policy import (
     loads_policy,
     policy_json_schema,
 )
-from medsales.records import Employee, MeasurementRow
+from medsales.records import Employee, MeasurementRow, Rating, SurveyResponse
 from medsales.targets import split
 
 __all__ = [
@@ -62,8 +62,10 @@ __all__ = [
     "PeriodError",
     "Policy",
     "PolicyError",
+    "Rating",
     "Problem",
     "Segment",
+    "SurveyResponse",
     "TargetError",
     "UnknownKPIError",
     "UnknownRoleError",

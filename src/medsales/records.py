@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from medsales.policy.models import Id, Num, _Model
 
-__all__ = ["Employee", "MeasurementRow"]
+__all__ = ["Employee", "MeasurementRow", "Rating", "SurveyResponse"]
 
 EmployeeId = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -59,3 +59,26 @@ class MeasurementRow(_Model):
         if self.applicable and self.actual is None:
             raise ValueError("an applicable measurement needs an 'actual'")
         return self
+
+
+class SurveyResponse(_Model):
+    """One row of the survey file: one customer's response about an employee (SPEC §8).
+
+    ``response`` is on 1–5 for CSAT and mean-rating KPIs, on 0–10 for NPS KPIs.
+    """
+
+    employee_id: EmployeeId
+    period: str = Field(min_length=1)
+    kpi: Id
+    response: Num
+
+
+class Rating(_Model):
+    """One row of the ratings file: one rater's rating of an employee (360°, SPEC §8)."""
+
+    employee_id: EmployeeId
+    period: str = Field(min_length=1)
+    kpi: Id
+    rater_id: EmployeeId
+    rater_group: Id
+    rating: Num
