@@ -39,7 +39,15 @@ from medsales.periods import Period, active_share, aggregate
 from medsales.policy.models import Incident, Policy
 from medsales.records import Employee, MeasurementRow
 
-__all__ = ["RoleSpan", "appraise_employee", "role_spans"]
+__all__ = [
+    "RoleSpan",
+    "appraise_employee",
+    "appraise_spans",
+    "group_rows",
+    "resolve_rows",
+    "role_spans",
+    "row_period",
+]
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -172,62 +180,83 @@ class _Row:
     row: MeasurementRow
 
 
-def _rows_in_period(
-    policy: Policy, employee_id: str, rows: Iterable[tuple[int, MeasurementRow]], period: Period
-) -> dict[str, list[_Row]]:
-    """The employee's rows inside ``period``, by KPI; straddling or overlapping rows fail."""
-    by_kpi: dict[str, list[_Row]] = {}
+def row_period(policy: Policy, label: str, period: Period, path: str) -> Period | None:
+    """A row's period read in the policy's calendar: None when it lies outside ``period``;
+    an error when it straddles it."""
+    try:
+        found = Period.parse(
+            label,
+            fiscal_year_start=policy.fiscal_year_start,
+            named_by=policy.fiscal_year_named_by,
+        )
+    except PeriodError as exc:
+        raise PeriodError(exc.message, path=path, value=label, expected=exc.expected) from None
+    if not found.overlaps(period):
+        return None
+    if not period.contains(found):
+        raise InputError(
+            f"the row's period {found.label} straddles the appraised period "
+            f"{period.label} ({period.start} – {period.end})",
+            path=path,
+            value=label,
+            expected=f"a period inside {period.label}, or outside it",
+        )
+    return found
+
+
+def group_rows(
+    policy: Policy,
+    rows: Iterable[tuple[int, MeasurementRow]],
+    period: Period,
+    *,
+    employee_id: str | None = None,
+) -> dict[str, dict[str, list[_Row]]]:
+    """Rows inside ``period`` by employee and KPI (one employee's when ``employee_id`` is
+    given); straddling, duplicate or overlapping rows, rows of unknown KPIs and rows of
+    derived KPIs are errors."""
+    grouped: dict[str, dict[str, list[_Row]]] = {}
     for i, row in rows:
-        if row.employee_id != employee_id:
+        if employee_id is not None and row.employee_id != employee_id:
             continue
-        if row.kpi not in policy.kpis_by_id:
+        kpi = policy.kpis_by_id.get(row.kpi)
+        if kpi is None:
             raise UnknownKPIError(
                 f"unknown KPI {row.kpi!r}",
                 path=f"measurements[{i}].kpi",
                 value=row.kpi,
                 expected="one of " + ", ".join(sorted(policy.kpis_by_id)),
             )
-        try:
-            row_period = Period.parse(
-                row.period,
-                fiscal_year_start=policy.fiscal_year_start,
-                named_by=policy.fiscal_year_named_by,
-            )
-        except PeriodError as exc:
-            raise PeriodError(
-                exc.message,
-                path=f"measurements[{i}].period",
-                value=row.period,
-                expected=exc.expected,
-            ) from None
-        if not row_period.overlaps(period):
-            continue
-        if not period.contains(row_period):
+        if kpi.derive is not None:
             raise InputError(
-                f"the row's period {row_period.label} straddles the appraised period "
-                f"{period.label} ({period.start} – {period.end})",
-                path=f"measurements[{i}].period",
-                value=row.period,
-                expected=f"a period inside {period.label}, or outside it",
+                f"KPI {row.kpi!r} is derived from {kpi.derive.from_} data and takes no "
+                "measurement rows",
+                path=f"measurements[{i}].kpi",
+                value=row.kpi,
+                expected=f"its {kpi.derive.from_} data instead",
             )
-        by_kpi.setdefault(row.kpi, []).append(_Row(i, row_period, row))
-    for kpi, items in by_kpi.items():
-        items.sort(key=lambda r: (r.period.start, r.period.end))
-        for a, b in itertools.pairwise(items):
-            if a.period.overlaps(b.period):
-                what = "two rows for" if a.period == b.period else "overlapping rows for"
-                raise InputError(
-                    f"{what} employee {employee_id!r}, KPI {kpi!r}: "
-                    f"measurements[{a.index}] ({a.period.label}) and "
-                    f"measurements[{b.index}] ({b.period.label}); they are never summed "
-                    "silently",
-                    path=f"measurements[{b.index}]",
-                    value=b.row.period,
-                )
-    return by_kpi
+        found = row_period(policy, row.period, period, f"measurements[{i}].period")
+        if found is not None:
+            grouped.setdefault(row.employee_id, {}).setdefault(row.kpi, []).append(
+                _Row(i, found, row)
+            )
+    for eid, by_kpi in grouped.items():
+        for kpi_id, items in by_kpi.items():
+            items.sort(key=lambda r: (r.period.start, r.period.end))
+            for a, b in itertools.pairwise(items):
+                if a.period.overlaps(b.period):
+                    what = "two rows for" if a.period == b.period else "overlapping rows for"
+                    raise InputError(
+                        f"{what} employee {eid!r}, KPI {kpi_id!r}: "
+                        f"measurements[{a.index}] ({a.period.label}) and "
+                        f"measurements[{b.index}] ({b.period.label}); they are never "
+                        "summed silently",
+                        path=f"measurements[{b.index}]",
+                        value=b.row.period,
+                    )
+    return grouped
 
 
-def _resolve(policy: Policy, kpi_id: str, rows: list[_Row], span: RoleSpan) -> Resolved:
+def resolve_rows(policy: Policy, kpi_id: str, rows: list[_Row], span: RoleSpan) -> Resolved:
     """Aggregate one KPI's rows for a span; prorate sum targets by each row's active share."""
     kpi = policy.kpi(kpi_id)
     applicable = [r for r in rows if r.row.applicable]
@@ -339,10 +368,33 @@ def _appraise_employee(
     incidents: tuple[Incident, ...],
 ) -> Appraisal:
     spans = role_spans(employee_id, employees, period)
-    by_kpi = _rows_in_period(policy, employee_id, rows, period)
+    grouped = group_rows(policy, rows, period, employee_id=employee_id)
     own_incidents = tuple(
         i for i in incidents if i.employee_id is None or i.employee_id == employee_id
     )
+    return appraise_spans(
+        policy,
+        employee_id=employee_id,
+        spans=spans,
+        rows=grouped.get(employee_id, {}),
+        period=period,
+        incidents=own_incidents,
+    )
+
+
+def appraise_spans(
+    policy: Policy,
+    *,
+    employee_id: str,
+    spans: tuple[RoleSpan, ...],
+    rows: Mapping[str, list[_Row]],
+    period: Period,
+    incidents: tuple[Incident, ...],
+    derived: Mapping[str, Resolved] | None = None,
+) -> Appraisal:
+    """Appraise one employee's role spans from their grouped rows; ``derived`` holds the
+    period's values of derived KPIs (surveys, ratings, team roll-ups), given to every span
+    whose scorecard uses them."""
     notes: list[Note] = []
     active_days = sum(s.days for s in spans)
     if active_days != period.days:
@@ -363,25 +415,24 @@ def _appraise_employee(
         for line in s.lines
     }
     roles = ", ".join(dict.fromkeys(span.role for span in spans))
-    for kpi_id in sorted(set(by_kpi) - on_cards):
+    for kpi_id in sorted(set(rows) - on_cards):
         notes.append(Note.of("unused_measurement", kpi=kpi_id, role=roles))
-    scored_spans = [
-        (
-            span,
-            score_lines(
-                policy,
-                span.role,
-                {kpi_id: _resolve(policy, kpi_id, r, span) for kpi_id, r in rows_of.items()},
-            ),
-        )
-        for span, rows_of in zip(spans, _assign_rows(policy, by_kpi, spans), strict=True)
-    ]
+    scored_spans = []
+    for span, rows_of in zip(spans, _assign_rows(policy, rows, spans), strict=True):
+        resolved = {kpi_id: resolve_rows(policy, kpi_id, r, span) for kpi_id, r in rows_of.items()}
+        if derived:
+            card = policy.scorecard(span.role)
+            for section in card.effective_sections:
+                for line in section.lines:
+                    if line.kpi in derived:
+                        resolved[line.kpi] = derived[line.kpi]
+        scored_spans.append((span, score_lines(policy, span.role, resolved)))
 
     if len(scored_spans) == 1:
         return finish(
             policy,
             scored_spans[0][1],
-            incidents=own_incidents,
+            incidents=incidents,
             employee_id=employee_id,
             period=period,
             notes=tuple(notes),
@@ -426,7 +477,7 @@ def _appraise_employee(
     return finish(
         policy,
         combined,
-        incidents=own_incidents,
+        incidents=incidents,
         employee_id=employee_id,
         period=period,
         segments=tuple(segments),
