@@ -6,6 +6,7 @@ detail that may change.
 
 from medsales.__about__ import __version__
 from medsales.catalog import default_policy
+from medsales.cohort import CohortResult, appraise_cohort, calibrate
 from medsales.engine import (
     Appraisal,
     ConductAdjustment,
@@ -46,6 +47,7 @@ from medsales.targets import split
 
 __all__ = [
     "Appraisal",
+    "CohortResult",
     "ConductAdjustment",
     "DataFileError",
     "Employee",
@@ -73,7 +75,9 @@ __all__ = [
     "__version__",
     "appraisal_json_schema",
     "appraise",
+    "appraise_cohort",
     "appraise_employee",
+    "calibrate",
     "default_policy",
     "dump_policy",
     "load_policy",

@@ -1,0 +1,394 @@
+"""A whole department appraised at once (SPEC §8): one call, an immutable result."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import attrs
+from pydantic import BaseModel
+
+from medsales.cohort.derive import rating_metric, survey_metric, team_metric
+from medsales.cohort.distribution import apply_distribution
+from medsales.cohort.organisation import Organisation
+from medsales.engine.appraise import Resolved, normalize_incidents, resolve_period
+from medsales.engine.periodic import (
+    RoleSpan,
+    _records,
+    _Row,
+    appraise_spans,
+    group_rows,
+    resolve_rows,
+    role_spans,
+    row_period,
+)
+from medsales.engine.results import Appraisal
+from medsales.errors import InputError, MedsalesError
+from medsales.numbers import display, engine_context
+from medsales.periods import Period
+from medsales.policy.models import Incident, Policy, RatingsDerive, SurveyDerive, TeamDerive
+from medsales.records import Employee, MeasurementRow, Rating, SurveyResponse
+
+__all__ = ["CohortResult", "GroupSummary", "appraise_cohort"]
+
+COHORT_FORMAT = "medsales.cohort/1"
+_M = TypeVar("_M", bound=BaseModel)
+
+
+@attrs.frozen
+class GroupSummary:
+    """Statistics of the final scores and grades of a team or a role."""
+
+    key: str
+    count: int
+    complete: int
+    mean: Fraction | None
+    median: Fraction | None
+    minimum: Decimal | None
+    maximum: Decimal | None
+    grades: Mapping[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready data."""
+
+        def num(v: Fraction | Decimal | None) -> str | None:
+            return None if v is None else format(display(v), "f")
+
+        return {
+            "key": self.key,
+            "count": self.count,
+            "complete": self.complete,
+            "mean": num(self.mean),
+            "median": num(self.median),
+            "minimum": num(self.minimum),
+            "maximum": num(self.maximum),
+            "grades": dict(self.grades),
+        }
+
+
+@attrs.frozen
+class CohortResult:
+    """Every appraisal of a roster for one period, with the grade distribution and
+    statistics per team (a team is a manager's direct reports) and per role."""
+
+    policy: Policy = attrs.field(eq=False, repr=False)
+    period: Period
+    appraisals: tuple[Appraisal, ...]
+    organisation: Organisation = attrs.field(repr=False)
+    names: Mapping[str, str] = attrs.field(repr=False)
+    grades_before_distribution: Mapping[str, int]
+    grades: Mapping[str, int]
+    by_team: tuple[GroupSummary, ...]
+    by_role: tuple[GroupSummary, ...]
+
+    def appraisal(self, employee_id: str) -> Appraisal:
+        """The appraisal of ``employee_id``."""
+        for a in self.appraisals:
+            if a.employee_id == employee_id:
+                return a
+        raise InputError(
+            f"{employee_id!r} was not appraised in {self.period.label}",
+            path="employee_id",
+            value=employee_id,
+            expected="one of " + ", ".join(a.employee_id or "" for a in self.appraisals),
+        )
+
+    def team_of(self, employee_id: str) -> str | None:
+        """The id of the employee's manager: their team."""
+        return self.organisation.team(employee_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The cohort document (``medsales.cohort/1``): appraisals sorted by employee id."""
+        return {
+            "format": COHORT_FORMAT,
+            "period": self.period.label,
+            "policy": {
+                "id": self.policy.id,
+                "version": self.policy.version,
+                "sha256": self.policy.sha256,
+            },
+            "grades_before_distribution": dict(self.grades_before_distribution),
+            "grades": dict(self.grades),
+            "by_team": [s.to_dict() for s in self.by_team],
+            "by_role": [s.to_dict() for s in self.by_role],
+            "appraisals": [a.to_dict() for a in self.appraisals],
+        }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The cohort document as deterministic JSON."""
+        separators = (",", ":") if indent is None else (",", ": ")
+        return json.dumps(
+            self.to_dict(),
+            ensure_ascii=False,
+            sort_keys=True,
+            indent=indent,
+            separators=separators,
+        )
+
+
+def appraise_cohort(
+    policy: Policy,
+    *,
+    employees: Iterable[Employee | Mapping[str, Any]],
+    period: Period | str,
+    measurements: Iterable[MeasurementRow | Mapping[str, Any]] = (),
+    incidents: Iterable[Incident | Mapping[str, Any]] = (),
+    surveys: Iterable[SurveyResponse | Mapping[str, Any]] = (),
+    ratings: Iterable[Rating | Mapping[str, Any]] = (),
+    distribution: bool = True,
+) -> CohortResult:
+    """Appraise every employee of a roster who is active in ``period``.
+
+    KPIs derived from surveys, ratings and teams are computed from their rows; incidents
+    outside the period do not count; the policy's ``[distribution]`` is applied across
+    everyone appraised unless ``distribution=False``. Every id in every row must be in the
+    roster.
+    """
+    try:
+        with engine_context():
+            return _appraise_cohort(
+                policy,
+                employees=_records(Employee, employees, "employees"),
+                period=_period(policy, period),
+                rows=_records(MeasurementRow, measurements, "measurements"),
+                incidents=normalize_incidents(incidents),
+                surveys=_records(SurveyResponse, surveys, "surveys"),
+                ratings=_records(Rating, ratings, "ratings"),
+                distribution=distribution,
+            )
+    except MedsalesError:
+        raise
+    except (ArithmeticError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
+        raise InputError(f"cannot appraise the cohort: {exc}") from exc
+
+
+def _period(policy: Policy, period: Period | str) -> Period:
+    resolved = resolve_period(policy, period)
+    if resolved is None:
+        raise InputError("a cohort is appraised for a period", path="period")
+    return resolved
+
+
+def _check_known(
+    known: Mapping[str, Any], items: Iterable[tuple[int, Any]], name: str, field: str
+) -> None:
+    for i, item in items:
+        value = getattr(item, field)
+        if value is not None and value not in known:
+            raise InputError(
+                f"{field} {value!r} is not in the employees rows",
+                path=f"{name}[{i}].{field}",
+                value=value,
+                expected="an employee_id of the roster",
+            )
+
+
+class _Derived:
+    """Values of derived KPIs, computed on demand and remembered."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        period: Period,
+        organisation: Organisation,
+        rows: Mapping[str, Mapping[str, list[_Row]]],
+        surveys: Sequence[tuple[int, SurveyResponse]],
+        ratings: Sequence[tuple[int, Rating]],
+    ) -> None:
+        self.policy = policy
+        self.organisation = organisation
+        self.rows = rows
+        self.cache: dict[tuple[str, str], Resolved | None] = {}
+        self.surveys: dict[tuple[str, str], list[tuple[str, Decimal]]] = {}
+        for i, s in surveys:
+            self._check_kpi(s.kpi, f"surveys[{i}].kpi", SurveyDerive)
+            if row_period(policy, s.period, period, f"surveys[{i}].period") is not None:
+                key = (s.employee_id, s.kpi)
+                self.surveys.setdefault(key, []).append((f"surveys[{i}].response", s.response))
+        self.ratings: dict[tuple[str, str], list[tuple[str, Rating]]] = {}
+        for i, r in ratings:
+            self._check_kpi(r.kpi, f"ratings[{i}].kpi", RatingsDerive)
+            if row_period(policy, r.period, period, f"ratings[{i}].period") is not None:
+                self.ratings.setdefault((r.employee_id, r.kpi), []).append((f"ratings[{i}]", r))
+        self.spans: dict[str, RoleSpan] = {}
+
+    def _check_kpi(self, kpi_id: str, path: str, kind: type) -> None:
+        kpi = self.policy.kpis_by_id.get(kpi_id)
+        if kpi is None or not isinstance(kpi.derive, kind):
+            source = "survey" if kind is SurveyDerive else "ratings"
+            valid = [k.id for k in self.policy.kpis if isinstance(k.derive, kind)]
+            raise InputError(
+                f"KPI {kpi_id!r} is not derived from {source} data",
+                path=path,
+                value=kpi_id,
+                expected="one of " + ", ".join(valid) if valid else f"no {source} rows",
+            )
+
+    def value(self, employee_id: str, kpi_id: str, span: RoleSpan | None) -> Resolved | None:
+        """The employee's value of a KPI for the period (None when they have none)."""
+        key = (employee_id, kpi_id)
+        if key in self.cache:
+            return self.cache[key]
+        kpi = self.policy.kpi(kpi_id)
+        derive = kpi.derive
+        result: Resolved | None
+        if isinstance(derive, SurveyDerive):
+            responses = self.surveys.get(key, [])
+            result = survey_metric(kpi, derive, responses) if responses else None
+        elif isinstance(derive, RatingsDerive):
+            given = self.ratings.get(key, [])
+            result = rating_metric(kpi, derive, employee_id, given) if given else None
+        elif isinstance(derive, TeamDerive):
+            members = (
+                self.organisation.direct_reports(employee_id)
+                if derive.scope == "direct"
+                else self.organisation.descendants(employee_id)
+            )
+            values = {}
+            for m in members:
+                v = self.value(m, derive.kpi, self.spans.get(m))
+                if v is not None:
+                    values[m] = v
+            result = team_metric(kpi, derive, employee_id, self.organisation, values)
+        else:
+            own = self.rows.get(employee_id, {}).get(kpi_id)
+            result = None
+            if own:
+                whole = span or RoleSpan(
+                    "", min(r.period.start for r in own), max(r.period.end for r in own)
+                )
+                result = resolve_rows(self.policy, kpi_id, own, whole)
+        self.cache[key] = result
+        return result
+
+
+def _appraise_cohort(
+    policy: Policy,
+    *,
+    employees: list[tuple[int, Employee]],
+    period: Period,
+    rows: list[tuple[int, MeasurementRow]],
+    incidents: tuple[Incident, ...],
+    surveys: list[tuple[int, SurveyResponse]],
+    ratings: list[tuple[int, Rating]],
+    distribution: bool,
+) -> CohortResult:
+    organisation = Organisation.build((e for _, e in employees), period)
+    known = organisation.manager_of
+    for _, e in employees:
+        policy.scorecard(e.role)  # every role must have a scorecard
+    _check_known(known, rows, "measurements", "employee_id")
+    _check_known(known, surveys, "surveys", "employee_id")
+    _check_known(known, ratings, "ratings", "employee_id")
+    _check_known(known, ratings, "ratings", "rater_id")
+    for i, incident in enumerate(incidents):
+        if incident.employee_id is None:
+            raise InputError(
+                "an incident in a cohort names its employee",
+                path=f"incidents[{i}].employee_id",
+                expected="an employee_id of the roster",
+            )
+    _check_known(known, enumerate(incidents), "incidents", "employee_id")
+
+    grouped = group_rows(policy, rows, period)
+    spans_of: dict[str, tuple[RoleSpan, ...]] = {}
+    for eid in known:
+        own = [(i, e) for i, e in employees if e.employee_id == eid]
+        if any(_active(e, period) for _, e in own):
+            spans_of[eid] = role_spans(eid, own, period)
+    derived = _Derived(policy, period, organisation, grouped, surveys, ratings)
+    derived.spans = {eid: RoleSpan("", s[0].start, s[-1].end) for eid, s in spans_of.items()}
+    incidents_of: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        incidents_of.setdefault(incident.employee_id or "", []).append(incident)
+
+    appraisals: list[Appraisal] = []
+    for eid in sorted(spans_of):
+        spans = spans_of[eid]
+        derived_kpis = {
+            line.kpi
+            for span in spans
+            for section in policy.scorecard(span.role).effective_sections
+            for line in section.lines
+            if policy.kpi(line.kpi).derive is not None
+        }
+        values = {}
+        for kpi_id in sorted(derived_kpis):
+            v = derived.value(eid, kpi_id, None)
+            if v is not None:
+                values[kpi_id] = v
+        appraisals.append(
+            appraise_spans(
+                policy,
+                employee_id=eid,
+                spans=spans,
+                rows=grouped.get(eid, {}),
+                period=period,
+                incidents=tuple(incidents_of.get(eid, ())),
+                derived=values,
+            )
+        )
+    before = _grade_counts(policy, appraisals)
+    if distribution and policy.distribution is not None:
+        appraisals = list(apply_distribution(policy, appraisals))
+    names = {}
+    for _, e in employees:
+        if e.name:
+            names[e.employee_id] = e.name
+    return CohortResult(
+        policy=policy,
+        period=period,
+        appraisals=tuple(appraisals),
+        organisation=organisation,
+        names=names,
+        grades_before_distribution=before,
+        grades=_grade_counts(policy, appraisals),
+        by_team=_summaries(
+            policy, appraisals, lambda a: organisation.team(a.employee_id or "") or "—"
+        ),
+        by_role=_summaries(policy, appraisals, lambda a: a.role),
+    )
+
+
+def _active(e: Employee, period: Period) -> bool:
+    start = e.active_from or period.start
+    end = e.active_to or period.end
+    return start <= period.end and period.start <= end
+
+
+def _grade_counts(policy: Policy, appraisals: Iterable[Appraisal]) -> dict[str, int]:
+    counts = {g.id: 0 for g in policy.grades}
+    for a in appraisals:
+        if a.grade is not None:
+            counts[a.grade] += 1
+    return counts
+
+
+def _summaries(
+    policy: Policy, appraisals: Sequence[Appraisal], key: Any
+) -> tuple[GroupSummary, ...]:
+    groups: dict[str, list[Appraisal]] = {}
+    for a in appraisals:
+        groups.setdefault(key(a), []).append(a)
+    out = []
+    for k in sorted(groups):
+        members = groups[k]
+        scores = [a.score for a in members if a.score is not None]
+        exact = [Fraction(s) for s in scores]
+        out.append(
+            GroupSummary(
+                key=k,
+                count=len(members),
+                complete=len(scores),
+                mean=sum(exact, Fraction(0)) / len(exact) if exact else None,
+                median=statistics.median(exact) if exact else None,
+                minimum=min(scores) if scores else None,
+                maximum=max(scores) if scores else None,
+                grades=_grade_counts(policy, members),
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,99 @@
+"""The organisation: who reports to whom, checked for cycles and missing managers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from medsales.errors import InputError
+from medsales.periods import Period
+from medsales.records import Employee
+
+__all__ = ["Organisation"]
+
+
+@attrs.frozen
+class Organisation:
+    """Managers and reports of a roster, as of a period.
+
+    An employee with several rows (role changes) takes the manager of their latest row
+    that is active in the period (or of their latest row, if none is). An empty
+    ``manager_id`` marks the top of the organisation.
+    """
+
+    manager_of: Mapping[str, str | None]
+    reports_of: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def build(cls, employees: Iterable[Employee], period: Period | None = None) -> Organisation:
+        """Build and check the organisation; a cycle or an unknown manager is an error
+        naming the employees involved."""
+        latest: dict[str, Employee] = {}
+        for e in employees:
+            current = latest.get(e.employee_id)
+            if current is None or _rank(e, period) >= _rank(current, period):
+                latest[e.employee_id] = e
+        manager_of = {eid: e.manager_id for eid, e in sorted(latest.items())}
+        unknown = sorted(
+            (eid, m) for eid, m in manager_of.items() if m is not None and m not in manager_of
+        )
+        if unknown:
+            listing = ", ".join(f"{eid} → {m}" for eid, m in unknown)
+            raise InputError(
+                f"manager_id names no employee: {listing}",
+                path="employees.manager_id",
+                value=[m for _, m in unknown],
+                expected="the employee_id of an employee in the roster, or empty for the top",
+            )
+        for start in manager_of:
+            seen: list[str] = []
+            node: str | None = start
+            while node is not None:
+                if node in seen:
+                    cycle = [*seen[seen.index(node) :], node]
+                    raise InputError(
+                        "the managers form a cycle: " + " → ".join(cycle),
+                        path="employees.manager_id",
+                        value=cycle,
+                        expected="a tree: every chain of managers ends at someone with none",
+                    )
+                seen.append(node)
+                node = manager_of[node]
+        reports: dict[str, list[str]] = {eid: [] for eid in manager_of}
+        for eid, m in manager_of.items():
+            if m is not None:
+                reports[m].append(eid)
+        return cls(
+            manager_of=manager_of,
+            reports_of={m: tuple(sorted(r)) for m, r in reports.items()},
+        )
+
+    def direct_reports(self, employee_id: str) -> tuple[str, ...]:
+        """Those whose manager is ``employee_id``."""
+        return self.reports_of.get(employee_id, ())
+
+    def descendants(self, employee_id: str) -> tuple[str, ...]:
+        """Everyone below ``employee_id``, at any depth, in a stable order."""
+        out: list[str] = []
+        stack = list(reversed(self.direct_reports(employee_id)))
+        while stack:
+            eid = stack.pop()
+            out.append(eid)
+            stack.extend(reversed(self.direct_reports(eid)))
+        return tuple(out)
+
+    def team(self, employee_id: str) -> str | None:
+        """The team an employee belongs to: their manager's id (None at the top)."""
+        return self.manager_of.get(employee_id)
+
+
+def _rank(e: Employee, period: Period | None) -> tuple[bool, dt.date]:
+    start = e.active_from or dt.date.min
+    if period is None:
+        return (True, start)
+    active = (e.active_from or dt.date.min) <= period.end and period.start <= (
+        e.active_to or dt.date.max
+    )
+    return (active, start)
