@@ -60,13 +60,14 @@ def _load(path: str | None) -> Policy:
 
 
 def _report(error: MedsalesError, stream: TextIO) -> None:
-    if error.problems:
-        head = error.message
-        print(f"medsales: error: {head}", file=stream)
-        for problem in error.problems:
-            print(f"  - {problem}", file=stream)
-    else:
-        print(f"medsales: error: {error}", file=stream)
+    """Every problem on its own line; a single located problem on one line."""
+    problems = error.problems
+    if len(problems) == 1 and str(problems[0]).endswith(problems[0].message):
+        print(f"medsales: error: {problems[0]}", file=stream)
+        return
+    print(f"medsales: error: {error.message if problems else error}", file=stream)
+    for problem in problems:
+        print(f"  - {problem}", file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,7 +66,7 @@ def loads_policy(
         try:
             data = tomllib.loads(text, parse_float=Decimal)
         except tomllib.TOMLDecodeError as exc:
-            line, column = _toml_position(str(exc))
+            line, column = _toml_position(str(exc), text)
             problem = Problem(
                 message=f"invalid TOML: {_strip_position(str(exc))}",
                 file=name,
@@ -94,11 +94,14 @@ def loads_policy(
     return _validate(data, file=file)
 
 
-def _toml_position(message: str) -> tuple[int | None, int | None]:
+def _toml_position(message: str, text: str) -> tuple[int | None, int | None]:
     found = re.search(r"at line (\d+), column (\d+)", message)
-    if found is None:
-        return None, None
-    return int(found.group(1)), int(found.group(2))
+    if found is not None:
+        return int(found.group(1)), int(found.group(2))
+    if "end of document" in message:
+        lines = text.split("\n")
+        return len(lines), len(lines[-1]) + 1
+    return None, None  # pragma: no cover - tomllib always says where
 
 
 def _strip_position(message: str) -> str:
