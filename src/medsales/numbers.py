@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -46,6 +47,10 @@ ROUNDING_MODES: Final[dict[str, str]] = {
     "floor": decimal.ROUND_FLOOR,
 }
 """Policy rounding names (SPEC §1) mapped to the :mod:`decimal` constants."""
+
+_NUMBER_TEXT: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+"""Decimal text as JSON Schema and CSV users write it: no underscores, no NaN or Infinity."""
+_NOT_FINITE: Final = frozenset({"nan", "snan", "inf", "infinity"})
 
 DISPLAY_PLACES: Final = 10
 """Decimals shown for intermediate values that do not terminate (SPEC §9)."""
@@ -98,6 +103,10 @@ def to_decimal(value: object, *, path: str = "value") -> Decimal:
         result = Decimal(repr(value))
     elif isinstance(value, str):
         text = value.strip()
+        if not _NUMBER_TEXT.fullmatch(text):
+            if text.lstrip("+-").lower() in _NOT_FINITE:
+                raise _not_a_number(value, path, "a finite number")
+            raise _not_a_number(value, path)
         try:
             result = Decimal(text)
         except decimal.InvalidOperation:

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -169,7 +169,7 @@ def _message(error: Any, loc: list[str | int]) -> str:
     kind = error["type"]
     given = error.get("input")
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(error["loc"][:-1])
         hint = f" (expected one of: {', '.join(allowed)})" if allowed else ""
         return f"unknown key {loc[-1]!r}{hint}"
     if kind == "missing":
@@ -184,10 +184,13 @@ def _message(error: Any, loc: list[str | int]) -> str:
     return message
 
 
-def _allowed_keys(loc: list[str | int]) -> list[str]:
-    """The keys a document allows at ``loc``, found by walking the models' annotations."""
+def _allowed_keys(raw_loc: Sequence[int | str]) -> list[str]:
+    """The keys a document allows at ``raw_loc`` (pydantic's location, with union tags),
+    found by walking the models' annotations."""
     current: Any = Policy
-    for part in loc:
+    for part in raw_loc:
+        if isinstance(part, str) and part.startswith(("function-", "lax-")):
+            continue
         current = _step(current, part)
         if current is None:
             return []
@@ -197,18 +200,31 @@ def _allowed_keys(loc: list[str | int]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _as_model(tp: Any) -> type[BaseModel] | None:
+def _models_in(tp: Any) -> list[type[BaseModel]]:
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return tp
-    for arg in get_args(tp):
-        found = _as_model(arg)
-        if found is not None:
-            return found
+        return [tp]
+    return [m for arg in get_args(tp) for m in _models_in(arg)]
+
+
+def _as_model(tp: Any) -> type[BaseModel] | None:
+    models = _models_in(tp)
+    return models[0] if models else None
+
+
+def _tagged(tp: Any, tag: str) -> type[BaseModel] | None:
+    """The member of a tagged union of models whose tag (``type`` or ``from``) is ``tag``."""
+    models = _models_in(tp)
+    if len(models) < 2:
+        return None
+    for model in models:
+        for field in ("type", "from_"):
+            info = model.model_fields.get(field)
+            if info is not None and tag in get_args(info.annotation):
+                return model
     return None
 
 
 def _step(tp: Any, part: str | int) -> Any:
-    model = _as_model(tp) if not isinstance(part, int) else None
     if isinstance(part, int):
         origin = get_origin(tp)
         args = [a for a in get_args(tp) if a is not type(None)]
@@ -218,11 +234,14 @@ def _step(tp: Any, part: str | int) -> Any:
             if get_origin(arg) is tuple:
                 return get_args(arg)[0]
         return None
+    for arg in (tp, *get_args(tp)):  # a dict keyed by ids (measurements, shares, groups)
+        if get_origin(arg) is dict:
+            return get_args(arg)[1]
+    tagged = _tagged(tp, part)
+    if tagged is not None:
+        return tagged
+    model = _as_model(tp)
     if model is None:
-        # a dict keyed by ids (measurements, shares, groups)
-        for arg in (tp, *get_args(tp)):
-            if get_origin(arg) is dict:
-                return get_args(arg)[1]
         return None
     for name, info in model.model_fields.items():
         if part in (name, info.alias):

@@ -480,7 +480,10 @@ class Policy(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
-        problems = _check_policy_consistency(self)
+        from medsales.numbers import engine_context
+
+        with engine_context():  # weight totals are exact whatever the caller's context
+            problems = _check_policy_consistency(self)
         if problems:
             raise PolicyError(f"the policy has {len(problems)} problem(s)", problems=problems)
         return self
@@ -576,7 +579,7 @@ def _check_policy_consistency(policy: Policy) -> tuple[Problem, ...]:
         for i, item in enumerate(items):
             ident = getattr(item, key)
             if ident in seen:
-                add([*path, i, key], f"duplicate {what} {ident!r} (also at [{seen[ident]}])")
+                add([*path, i, key], f"duplicate {what} {ident!r} (also at [{seen[ident]}])", ident)
             else:
                 seen[ident] = i
 
@@ -646,17 +649,17 @@ def _check_policy_consistency(policy: Policy) -> tuple[Problem, ...]:
             if target not in kpis:
                 add(["kpis", k, "derive", "kpi"], f"unknown KPI {target!r}", target)
             else:
-                seen = {kpi.id}
+                chain = [kpi.id]
                 node: KPI | None = kpis[target]
                 while node is not None:
-                    if node.id in seen:
+                    if node.id in chain:
                         add(
                             ["kpis", k, "derive", "kpi"],
-                            f"team roll-up of {kpi.id!r} refers back to itself via {node.id!r}",
+                            "team roll-up leads into a cycle: " + " → ".join([*chain, node.id]),
                             target,
                         )
                         break
-                    seen.add(node.id)
+                    chain.append(node.id)
                     d = node.derive
                     node = kpis.get(d.kpi) if isinstance(d, TeamDerive) else None
         if isinstance(kpi.derive, RatingsDerive) and isinstance(kpi.derive.min_raters, dict):
@@ -776,6 +779,17 @@ def _curve_problems(line: Line, kpi: KPI) -> list[str]:
     if line.allow_non_monotonic:
         return []
     lower_value = line.basis == "value" and kpi.direction == "lower"
+    if (
+        isinstance(curve, LinearCurve)
+        and not lower_value
+        and curve.floor is not None
+        and curve.floor < 0 < curve.multiplier
+    ):
+        return [
+            f"a linear curve with a negative floor ({curve.floor}) gives 0 points below "
+            "it but negative points just above it; use a floor of 0 or more, or set "
+            "allow_non_monotonic = true"
+        ]
     if isinstance(curve, LinearCurve | ScaleCurve):
         if lower_value:
             return [
