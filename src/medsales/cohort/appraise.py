@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -140,13 +140,14 @@ def appraise_cohort(
     surveys: Iterable[SurveyResponse | Mapping[str, Any]] = (),
     ratings: Iterable[Rating | Mapping[str, Any]] = (),
     distribution: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CohortResult:
     """Appraise every employee of a roster who is active in ``period``.
 
     KPIs derived from surveys, ratings and teams are computed from their rows; incidents
     outside the period do not count; the policy's ``[distribution]`` is applied across
     everyone appraised unless ``distribution=False``. Every id in every row must be in the
-    roster.
+    roster. ``progress(done, total)`` is called after each employee, for long runs.
     """
     try:
         with engine_context():
@@ -159,6 +160,7 @@ def appraise_cohort(
                 surveys=_records(SurveyResponse, surveys, "surveys"),
                 ratings=_records(Rating, ratings, "ratings"),
                 distribution=distribution,
+                progress=progress,
             )
     except MedsalesError:
         raise
@@ -276,6 +278,7 @@ def _appraise_cohort(
     surveys: list[tuple[int, SurveyResponse]],
     ratings: list[tuple[int, Rating]],
     distribution: bool,
+    progress: Callable[[int, int], None] | None,
 ) -> CohortResult:
     organisation = Organisation.build((e for _, e in employees), period)
     known = organisation.manager_of
@@ -332,6 +335,8 @@ def _appraise_cohort(
                 derived=values,
             )
         )
+        if progress is not None:
+            progress(len(appraisals), len(spans_of))
     before = _grade_counts(policy, appraisals)
     if distribution and policy.distribution is not None:
         appraisals = list(apply_distribution(policy, appraisals))

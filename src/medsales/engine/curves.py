@@ -125,7 +125,9 @@ def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]
         return last_p, notes
     for i in range(len(knots) - 1):
         (x0, p0), (x1, p1) = knots[i], knots[i + 1]
-        if x0 <= x < x1:
+        if x == x0:
+            return p0, [Note.of("knot", x=display(x), points=curve.points[i][1])]
+        if x0 < x < x1:
             points = p0 + (p1 - p0) * (x - x0) / (x1 - x0)
             return points, [
                 Note.of("interpolated", left=_knot(curve, i), right=_knot(curve, i + 1))
