@@ -6,6 +6,7 @@ detail that may change.
 
 from medsales.__about__ import __version__
 from medsales.catalog import default_policy
+from medsales.check import Finding, check_policy
 from medsales.cohort import CohortResult, appraise_cohort, calibrate
 from medsales.engine import (
     Appraisal,
@@ -44,6 +45,7 @@ from medsales.policy import (
 )
 from medsales.records import Employee, MeasurementRow, Rating, SurveyResponse
 from medsales.targets import split
+from medsales.whatif import Sensitivity, WhatIf, min_actual_for_grade, points_per_unit
 
 __all__ = [
     "Appraisal",
@@ -51,6 +53,7 @@ __all__ = [
     "ConductAdjustment",
     "DataFileError",
     "Employee",
+    "Finding",
     "Incident",
     "InputError",
     "Label",
@@ -67,21 +70,26 @@ __all__ = [
     "Problem",
     "Rating",
     "Segment",
+    "Sensitivity",
     "SurveyResponse",
     "TargetError",
     "UnknownKPIError",
     "UnknownRoleError",
     "UnknownRuleError",
+    "WhatIf",
     "__version__",
     "appraisal_json_schema",
     "appraise",
     "appraise_cohort",
     "appraise_employee",
     "calibrate",
+    "check_policy",
     "default_policy",
     "dump_policy",
     "load_policy",
     "loads_policy",
+    "min_actual_for_grade",
+    "points_per_unit",
     "policy_json_schema",
     "split",
     "to_decimal",

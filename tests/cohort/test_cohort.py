@@ -403,3 +403,30 @@ def test_calibration_rescales_teams_to_the_department_and_changes_nothing_stored
     assert {t.team: t.count for t in cal.teams} == {"M1": 2, "M2": 2}
     assert cal.to_dict()["scores"][0]["employee_id"] == "A1"
     assert cal.by_employee["A2"].score == Decimal("70.00")
+
+
+def test_ratings_of_several_rating_periods_are_rated_per_period_then_aggregated() -> None:
+    def rated(period: str, manager: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "employee_id": "A",
+                "period": period,
+                "kpi": "teamwork_rating",
+                "rater_id": r,
+                "rater_group": g,
+                "rating": v,
+            }
+            for r, g, v in [("A", "self", 5), ("M", "manager", manager)]
+        ]
+
+    result = appraise_cohort(
+        POLICY,
+        employees=TEAM,
+        measurements=SALES,
+        period="2026-H2",
+        ratings=rated("2026-Q3", 4) + rated("2026-Q4", 2),
+    )
+    line = next(x for x in result.appraisal("A").lines if x.kpi == "teamwork_rating")
+    # Q3: (5×10 + 4×60)/70 = 29/7; Q4: (5×10 + 2×60)/70 = 17/7; mean = 23/7
+    assert line.actual == Fraction(23, 7)
+    assert "mean of 2 rows (2026-Q3, 2026-Q4)" in result.appraisal("A").explain()

@@ -16,6 +16,7 @@ from medsales.cohort.derive import rating_metric, survey_metric, team_metric
 from medsales.cohort.distribution import apply_distribution
 from medsales.cohort.organisation import Organisation
 from medsales.engine.appraise import Resolved, normalize_incidents, resolve_period
+from medsales.engine.notes import Note
 from medsales.engine.periodic import (
     RoleSpan,
     _records,
@@ -29,8 +30,15 @@ from medsales.engine.periodic import (
 from medsales.engine.results import Appraisal
 from medsales.errors import InputError, MedsalesError
 from medsales.numbers import display, engine_context
-from medsales.periods import Period
-from medsales.policy.models import Incident, Policy, RatingsDerive, SurveyDerive, TeamDerive
+from medsales.periods import Period, aggregate
+from medsales.policy.models import (
+    KPI,
+    Incident,
+    Policy,
+    RatingsDerive,
+    SurveyDerive,
+    TeamDerive,
+)
 from medsales.records import Employee, MeasurementRow, Rating, SurveyResponse
 
 __all__ = ["CohortResult", "GroupSummary", "appraise_cohort"]
@@ -211,11 +219,15 @@ class _Derived:
             if row_period(policy, s.period, period, f"surveys[{i}].period") is not None:
                 key = (s.employee_id, s.kpi)
                 self.surveys.setdefault(key, []).append((f"surveys[{i}].response", s.response))
-        self.ratings: dict[tuple[str, str], list[tuple[str, Rating]]] = {}
+        # ratings are given per rating period (e.g. a quarter): each period is rated on its
+        # own, and a longer appraisal period aggregates the periods' values
+        self.ratings: dict[tuple[str, str], dict[Period, list[tuple[str, Rating]]]] = {}
         for i, r in ratings:
             self._check_kpi(r.kpi, f"ratings[{i}].kpi", RatingsDerive)
-            if row_period(policy, r.period, period, f"ratings[{i}].period") is not None:
-                self.ratings.setdefault((r.employee_id, r.kpi), []).append((f"ratings[{i}]", r))
+            found = row_period(policy, r.period, period, f"ratings[{i}].period")
+            if found is not None:
+                by_period = self.ratings.setdefault((r.employee_id, r.kpi), {})
+                by_period.setdefault(found, []).append((f"ratings[{i}]", r))
         self.spans: dict[str, RoleSpan] = {}
 
     def _check_kpi(self, kpi_id: str, path: str, kind: type) -> None:
@@ -230,6 +242,30 @@ class _Derived:
                 expected="one of " + ", ".join(valid) if valid else f"no {source} rows",
             )
 
+    def _ratings(self, kpi: KPI, derive: RatingsDerive, employee_id: str) -> Resolved | None:
+        by_period = self.ratings.get((employee_id, kpi.id), {})
+        rated = [
+            (p, rating_metric(kpi, derive, employee_id, given))
+            for p, given in sorted(by_period.items())
+        ]
+        if len(rated) <= 1:
+            return rated[0][1] if rated else None
+        notes = [n for _, r in rated for n in r.notes]
+        present = [(p, r) for p, r in rated if r.applicable and r.actual is not None]
+        if not present:
+            return Resolved(actual=None, applicable=False, notes=tuple(notes))
+        how = "mean" if kpi.aggregation == "weighted_mean" else kpi.aggregation
+        value = aggregate([Fraction(r.actual) for _, r in present if r.actual is not None], how)
+        notes.append(
+            Note.of(
+                "aggregated",
+                how=how,
+                count=len(present),
+                periods=", ".join(p.label for p, _ in present),
+            )
+        )
+        return Resolved(actual=value, notes=tuple(notes))
+
     def value(self, employee_id: str, kpi_id: str, span: RoleSpan | None) -> Resolved | None:
         """The employee's value of a KPI for the period (None when they have none)."""
         key = (employee_id, kpi_id)
@@ -242,8 +278,7 @@ class _Derived:
             responses = self.surveys.get(key, [])
             result = survey_metric(kpi, derive, responses) if responses else None
         elif isinstance(derive, RatingsDerive):
-            given = self.ratings.get(key, [])
-            result = rating_metric(kpi, derive, employee_id, given) if given else None
+            result = self._ratings(kpi, derive, employee_id)
         elif isinstance(derive, TeamDerive):
             members = (
                 self.organisation.direct_reports(employee_id)

@@ -1,0 +1,1 @@
+"""The bundled synthetic demo department: CSV files read with importlib.resources."""

@@ -1,0 +1,42 @@
+"""Interchange: the CSV files of SPEC §10 in, atomic files out.
+
+Readers validate every row before returning anything: a file with bad rows raises one
+:class:`~medsales.errors.DataFileError` listing every problem with file, line, column and
+value. Writers replace their target atomically (temporary file, fsync, rename).
+"""
+
+from medsales.io.csv import (
+    EMPLOYEES_COLUMNS,
+    INCIDENTS_COLUMNS,
+    MEASUREMENTS_COLUMNS,
+    OPTIONAL_COLUMNS,
+    RATINGS_COLUMNS,
+    SURVEYS_COLUMNS,
+    Source,
+    format_cell,
+    read_employees,
+    read_incidents,
+    read_measurements,
+    read_ratings,
+    read_surveys,
+    write_csv_atomic,
+    write_text_atomic,
+)
+
+__all__ = [
+    "EMPLOYEES_COLUMNS",
+    "INCIDENTS_COLUMNS",
+    "MEASUREMENTS_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "RATINGS_COLUMNS",
+    "SURVEYS_COLUMNS",
+    "Source",
+    "format_cell",
+    "read_employees",
+    "read_incidents",
+    "read_measurements",
+    "read_ratings",
+    "read_surveys",
+    "write_csv_atomic",
+    "write_text_atomic",
+]
