@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
@@ -491,3 +492,45 @@ def test_without_hypothesis_the_import_error_names_the_extra() -> None:
         "ModuleNotFoundError",
         "appraise",
     ]
+
+
+# --- assert_policy_invariants ------------------------------------------------------------
+
+
+def test_the_default_policy_holds_the_invariants() -> None:
+    from medsales.testing import assert_policy_invariants
+
+    assert_policy_invariants(medsales.default_policy(), max_examples=15)
+
+
+@given(policy=medsales.testing.policies(max_roles=2, max_kpis=4))
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))  # nested
+def test_generated_policies_hold_the_invariants(policy: medsales.Policy) -> None:
+    medsales.testing.assert_policy_invariants(policy, max_examples=5)
+
+
+def test_a_wrong_golden_example_fails_the_invariants() -> None:
+    policy = medsales.default_policy()
+    example = policy.examples[0]
+    wrong = example.model_copy(
+        update={"expect": example.expect.model_copy(update={"score": Decimal("1.00")})}
+    )
+    broken = policy.model_copy(update={"examples": (wrong, *policy.examples[1:])})
+    with pytest.raises(AssertionError, match="golden examples do not reproduce"):
+        medsales.testing.assert_policy_invariants(broken, max_examples=2)
+
+
+def test_a_broken_bound_fails_the_invariants(monkeypatch: pytest.MonkeyPatch) -> None:
+    import medsales.check
+
+    real = medsales.check.score_bounds
+    policy = medsales.default_policy().model_copy(update={"max_score": None})
+
+    def too_low(p: medsales.Policy, role: str) -> object:
+        return attrs.evolve(real(p, role), high=Fraction(1, 100))
+
+    monkeypatch.setattr(medsales.check, "score_bounds", too_low)
+    with pytest.raises(AssertionError, match=r"role 'sales_representative': score .* above"):
+        medsales.testing.assert_policy_invariants(
+            policy, max_examples=20, roles=["sales_representative"]
+        )

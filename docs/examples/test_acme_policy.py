@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import medsales
 from medsales.check import CN_MEDICAL_REPRESENTATIVE_2020, check_policy
-from medsales.testing import incidents, measurements
+from medsales.testing import assert_policy_invariants, incidents, measurements
 from medsales.whatif import min_actual_for_grade
 
 # In your repository: POLICY = medsales.load_policy("policy/acme-2026.toml")
@@ -190,6 +190,10 @@ compliance_audit = { actual = 95 }
 
 POLICY = medsales.loads_policy(ACME_TOML)
 ROLES = [card.role for card in POLICY.scorecards]
+
+
+def test_the_policy_holds_the_engines_invariants() -> None:
+    assert_policy_invariants(POLICY, max_examples=10)
 
 
 def test_the_policy_passes_its_checks() -> None:

@@ -24,6 +24,7 @@ import decimal
 import functools
 import itertools
 import random
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Final, get_args
 
@@ -46,6 +47,7 @@ from medsales.policy.models import (
 )
 
 __all__ = [
+    "assert_policy_invariants",
     "incidents",
     "measurements",
     "policies",
@@ -724,3 +726,122 @@ def incidents(policy: Policy, *, max_size: int = 4) -> st.SearchStrategy[list[di
     if not rules:
         return st.just([])
     return st.lists(_incident(rules), max_size=max_size)
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+def assert_policy_invariants(
+    policy: Policy, *, max_examples: int = 50, roles: Iterable[str] | None = None
+) -> None:
+    """Check a policy against the properties the engine guarantees, with generated inputs.
+
+    For every role's scorecard (or those in ``roles``), over measurements and incidents
+    drawn by :func:`measurements` and :func:`incidents`: effective weights total 100 (or
+    the appraisal is incomplete, with no score and no grade); the raw score is the sum of
+    the contributions; the score is at least 0 and at most ``max_score`` (or the
+    scorecard's highest achievable score); the grade and coefficient belong together;
+    raising the actual of a higher-is-better KPI never lowers the score (lines that
+    allow non-monotonic curves excepted); input order and the caller's decimal context
+    never change the document. Golden ``[[examples]]`` must reproduce. The first failure
+    raises :class:`AssertionError` naming the role and the property, with hypothesis's
+    smallest failing example.
+    """
+    from medsales.check import check_policy
+
+    golden = [f for f in check_policy(policy) if f.code.startswith("example")]
+    if any(f.severity == "error" for f in golden):
+        raise AssertionError("golden examples do not reproduce:\n" + "\n".join(map(str, golden)))
+    wanted = list(roles) if roles is not None else [c.role for c in policy.scorecards]
+    for role in wanted:
+        _role_invariants(policy, role, max_examples)
+
+
+def _role_invariants(policy: Policy, role: str, max_examples: int) -> None:
+    """The properties of :func:`assert_policy_invariants` for one role's scorecard."""
+    from hypothesis import HealthCheck, given, settings
+
+    from medsales.check import score_bounds
+    from medsales.engine.appraise import appraise
+
+    card = policy.scorecard(role)
+    bound = score_bounds(policy, role).high
+    limit = policy.max_score if policy.max_score is not None else bound
+    ceilings = {
+        line.kpi: line.curve.max
+        for section in card.effective_sections
+        for line in section.lines
+        if isinstance(line.curve, ScaleCurve)
+    }
+    monotone = {
+        line.kpi
+        for section in card.effective_sections
+        for line in section.lines
+        if not line.allow_non_monotonic and policy.kpi(line.kpi).direction == "higher"
+    }
+
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        given_measurements=measurements(policy, role),
+        given_incidents=incidents(policy),
+        bump=st.decimals(min_value=Decimal("0.01"), max_value=1000, places=2),
+    )
+    def check(
+        given_measurements: dict[str, dict[str, Any]],
+        given_incidents: list[dict[str, Any]],
+        bump: Decimal,
+    ) -> None:  # called at once below, so the loop's variables are this role's
+        a = appraise(policy, role=role, measurements=given_measurements, incidents=given_incidents)
+        where = f"role {role!r}"
+        total = sum(line.effective_weight for line in a.lines)
+        if a.complete:
+            assert total == 100, f"{where}: effective weights total {total}, not 100"
+            assert a.raw_score == sum(line.contribution for line in a.lines), (
+                f"{where}: the raw score is not the sum of the contributions"
+            )
+            assert a.score is not None
+            assert a.score >= 0, f"{where}: score {a.score} below 0"
+            if limit is not None:
+                assert a.score <= limit, f"{where}: score {a.score} above {limit}"
+            assert a.grade is not None
+            assert a.grade in policy.grades_by_id, f"{where}: unknown grade {a.grade}"
+            assert a.coefficient == policy.grades_by_id[a.grade].coefficient, (
+                f"{where}: coefficient {a.coefficient} is not grade {a.grade}'s"
+            )
+        else:
+            assert (a.score, a.grade) == (None, None), f"{where}: incomplete with a score"
+        reordered = appraise(
+            policy,
+            role=role,
+            measurements=dict(reversed(list(given_measurements.items()))),
+            incidents=list(reversed(given_incidents)),
+        )
+        assert reordered.to_json() == a.to_json(), f"{where}: input order changed the result"
+        with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_FLOOR)):
+            narrow = appraise(
+                policy, role=role, measurements=given_measurements, incidents=given_incidents
+            )
+        assert narrow.to_json() == a.to_json(), f"{where}: the decimal context changed it"
+        for line in a.lines:
+            if line.kpi not in monotone or line.status != "scored":
+                continue
+            raised = dict(given_measurements)
+            old = dict(raised[line.kpi])
+            higher = Decimal(str(line.actual)) + bump
+            scale = ceilings.get(line.kpi)
+            old["actual"] = higher if scale is None else min(higher, scale)
+            raised[line.kpi] = old
+            after = appraise(policy, role=role, measurements=raised, incidents=given_incidents)
+            assert after.exact_score is not None
+            assert a.exact_score is not None
+            assert after.exact_score >= a.exact_score, (
+                f"{where}: raising {line.kpi} by {bump} lowered the score from "
+                f"{a.score} to {after.score}"
+            )
+
+    check()
