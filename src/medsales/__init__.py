@@ -10,6 +10,7 @@ from medsales.check import Finding, check_policy
 from medsales.cohort import CohortResult, appraise_cohort, calibrate
 from medsales.engine import (
     Appraisal,
+    BatchScore,
     ConductAdjustment,
     LineResult,
     Note,
@@ -17,6 +18,7 @@ from medsales.engine import (
     appraisal_json_schema,
     appraise,
     appraise_employee,
+    score_many,
 )
 from medsales.errors import (
     DataFileError,
@@ -49,6 +51,7 @@ from medsales.whatif import Sensitivity, WhatIf, min_actual_for_grade, points_pe
 
 __all__ = [
     "Appraisal",
+    "BatchScore",
     "CohortResult",
     "ConductAdjustment",
     "DataFileError",
@@ -91,6 +94,7 @@ __all__ = [
     "min_actual_for_grade",
     "points_per_unit",
     "policy_json_schema",
+    "score_many",
     "split",
     "to_decimal",
 ]

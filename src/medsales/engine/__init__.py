@@ -1,6 +1,7 @@
 """What is computed: curves, weighting, conduct, grades and explained results."""
 
 from medsales.engine.appraise import appraise, grade_for
+from medsales.engine.batch import BatchScore, compile_scorecard, score_many
 from medsales.engine.curves import curve_points, read_x
 from medsales.engine.notes import Note
 from medsales.engine.periodic import RoleSpan, appraise_employee, role_spans
@@ -16,6 +17,7 @@ from medsales.engine.schema import appraisal_json_schema
 __all__ = [
     "APPRAISAL_FORMAT",
     "Appraisal",
+    "BatchScore",
     "ConductAdjustment",
     "LineResult",
     "Note",
@@ -24,8 +26,10 @@ __all__ = [
     "appraisal_json_schema",
     "appraise",
     "appraise_employee",
+    "compile_scorecard",
     "curve_points",
     "grade_for",
     "read_x",
     "role_spans",
+    "score_many",
 ]

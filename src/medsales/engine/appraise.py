@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 from pydantic import ValidationError
@@ -27,8 +27,16 @@ from medsales.errors import (
     UnknownRuleError,
     format_path,
 )
-from medsales.numbers import display, engine_context, quantize, to_decimal
-from medsales.policy.models import SEVERITIES, Grade, Incident, Line, Measurement, Policy
+from medsales.numbers import engine_context, quantize, to_decimal
+from medsales.policy.models import (
+    SEVERITIES,
+    Grade,
+    Incident,
+    Line,
+    Measurement,
+    Policy,
+    Scorecard,
+)
 
 if TYPE_CHECKING:
     from medsales.periods import Period
@@ -142,8 +150,40 @@ def normalize_measurements(policy: Policy, measurements: MeasurementInput) -> di
                 value=kpi_id,
                 expected="one of " + ", ".join(sorted(policy.kpis_by_id)),
             )
-        out[kpi_id] = raw if isinstance(raw, Resolved) else Resolved.of(_measurement(raw, path))
+        if isinstance(raw, Resolved):
+            out[kpi_id] = raw
+        elif type(raw) in _PLAIN:
+            out[kpi_id] = Resolved(actual=to_decimal(raw, path=path))
+        else:
+            out[kpi_id] = _plain_mapping(raw, path) or Resolved.of(_measurement(raw, path))
     return out
+
+
+_PLAIN: Final = frozenset({Decimal, int, str, float})
+_KEYS: Final = frozenset({"actual", "target", "weight", "applicable"})
+
+
+def _plain_mapping(raw: Any, path: str) -> Resolved | None:
+    """A mapping of plain numbers read directly; anything else (None for the caller) goes
+    through the Measurement model, whose messages are the same for the same mistakes."""
+    if type(raw) is not dict or not raw.keys() <= _KEYS:
+        return None
+    applicable = raw.get("applicable", True)
+    actual = raw.get("actual")
+    if applicable is not True or type(actual) not in _PLAIN:
+        return None
+    target = raw.get("target")
+    weight = raw.get("weight")
+    if (target is not None and type(target) not in _PLAIN) or (
+        weight is not None and type(weight) not in _PLAIN
+    ):
+        return None
+    if weight is not None and to_decimal(weight, path=f"{path}.weight") < 0:
+        return None
+    return Resolved(
+        actual=to_decimal(actual, path=f"{path}.actual"),
+        target=None if target is None else to_decimal(target, path=f"{path}.target"),
+    )
 
 
 def _measurement(raw: Any, path: str) -> Measurement:
@@ -288,47 +328,17 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
     for kpi_id in sorted(set(measurements) - on_card):
         notes.append(Note.of("unused_measurement", kpi=kpi_id, role=role))
 
-    # lines and sections that remain share the weight of those that dropped out
-    kept_line_total: dict[str, Fraction] = {}
-    for item in pending:
-        if item.status in ("scored", "zero"):
-            kept_line_total[item.section] = (
-                kept_line_total.get(item.section, _ZERO) + item.line.exact_weight
-            )
-    section_weights = {sec.id: sec.exact_weight for sec in card.effective_sections}
-    kept_section_total = sum(
-        (w for sid, w in section_weights.items() if sid in kept_line_total), _ZERO
-    )
-    for sec in card.effective_sections:
-        if sec.id not in kept_line_total:
-            if len(card.effective_sections) > 1:
-                notes.append(Note.of("section_dropped", section=sec.id, weight=sec.weight))
-        elif kept_line_total[sec.id] != 100:
-            notes.append(
-                Note.of(
-                    "redistributed",
-                    section=sec.id,
-                    line_total=display(kept_line_total[sec.id]),
-                )
-            )
-    if kept_line_total and kept_section_total != 100:
-        notes.append(Note.of("sections_redistributed", total=display(kept_section_total)))
+    kept = tuple(item.status in ("scored", "zero") for item in pending)
+    effective_weights, factors, weight_notes = _weights(card, kept)
+    notes[:0] = weight_notes
 
     lines: list[LineResult] = []
     raw = _ZERO
-    for item in pending:
-        effective = _ZERO
+    for item, effective, factor in zip(pending, effective_weights, factors, strict=True):
         contribution = _ZERO
-        if item.status in ("scored", "zero"):
+        if effective:
             assert item.points is not None
-            effective = (
-                section_weights[item.section]
-                / kept_section_total
-                * item.line.exact_weight
-                / kept_line_total[item.section]
-                * _HUNDRED
-            )
-            contribution = effective * item.points / _HUNDRED
+            contribution = factor * item.points  # effective weight × points / 100
             raw += contribution
         m = item.measurement
         lines.append(
@@ -347,7 +357,46 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
                 notes=tuple(item.notes),
             )
         )
-    return Scored(role, tuple(lines), raw if kept_line_total else None, tuple(notes))
+    return Scored(role, tuple(lines), raw if any(kept) else None, tuple(notes))
+
+
+def _weights(
+    card: Scorecard, kept: tuple[bool, ...]
+) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Note, ...]]:
+    """Each line's effective weight when the lines flagged in ``kept`` remain (SPEC §4),
+    the same over 100 (contribution = that × points), and the notes on what was
+    redistributed; computed once per scorecard and pattern."""
+    cache = card.weight_cache
+    if kept in cache:
+        return cast(
+            "tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Note, ...]]", cache[kept]
+        )
+    flat = [(sec, line) for sec in card.effective_sections for line in sec.lines]
+    line_totals: dict[str, Fraction] = {}
+    for (sec, line), keep in zip(flat, kept, strict=True):
+        if keep:
+            line_totals[sec.id] = line_totals.get(sec.id, _ZERO) + line.exact_weight
+    section_total = sum(
+        (sec.exact_weight for sec in card.effective_sections if sec.id in line_totals), _ZERO
+    )
+    notes: list[Note] = []
+    for sec in card.effective_sections:
+        if sec.id not in line_totals:
+            if len(card.effective_sections) > 1:
+                notes.append(Note.of("section_dropped", section=sec.id, weight=sec.weight))
+        elif line_totals[sec.id] != 100:
+            notes.append(Note.of("redistributed", section=sec.id, line_total=line_totals[sec.id]))
+    if line_totals and section_total != 100:
+        notes.append(Note.of("sections_redistributed", total=section_total))
+    weights = tuple(
+        sec.exact_weight / section_total * line.exact_weight / line_totals[sec.id] * _HUNDRED
+        if keep
+        else _ZERO
+        for (sec, line), keep in zip(flat, kept, strict=True)
+    )
+    found = (weights, tuple(w / _HUNDRED for w in weights), tuple(notes))
+    cache[kept] = found
+    return found
 
 
 @attrs.define
@@ -394,9 +443,7 @@ def finish(
     applied = deductions
     if policy.max_deduction is not None and deductions > Fraction(policy.max_deduction):
         applied = Fraction(policy.max_deduction)
-        all_notes.append(
-            Note.of("max_deduction", total=display(deductions), limit=policy.max_deduction)
-        )
+        all_notes.append(Note.of("max_deduction", total=deductions, limit=policy.max_deduction))
     vetoes = [c for c in counted if c.veto]
     lowest = policy.grades[-1].id
     common = {
@@ -434,17 +481,17 @@ def finish(
 
     final = scored.raw - applied
     if final < 0:
-        all_notes.append(Note.of("score_floor", score=display(final)))
+        all_notes.append(Note.of("score_floor", score=final))
         final = _ZERO
     if policy.max_score is not None and final > Fraction(policy.max_score):
-        all_notes.append(Note.of("max_score", score=display(final), limit=policy.max_score))
+        all_notes.append(Note.of("max_score", score=final, limit=policy.max_score))
         final = Fraction(policy.max_score)
     score = quantize(final, policy.score_places, policy.rounding)
     if Fraction(score) != final:
         all_notes.append(
             Note.of(
                 "rounded",
-                exact=display(final),
+                exact=final,
                 mode=policy.rounding,
                 places=policy.score_places,
                 score=score,

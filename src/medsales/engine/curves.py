@@ -47,7 +47,7 @@ def read_x(
         return ratio, []
     raw = 2 - ratio if direction == "lower" else 1 - abs(ratio - 1)
     if raw < 0:
-        return _ZERO, [Note.of("attainment_floored", raw=display(raw))]
+        return _ZERO, [Note.of("attainment_floored", raw=raw)]
     return raw, []
 
 
@@ -73,11 +73,11 @@ def _linear(curve: LinearCurve, x: Fraction) -> tuple[Fraction, list[Note]]:
     notes: list[Note] = []
     if floor is not None:
         if x < floor:
-            return _ZERO, [Note.of("floor", x=display(x), floor=curve.floor)]
+            return _ZERO, [Note.of("floor", x=x, floor=curve.floor)]
         if x == floor:
-            notes.append(Note.of("at_floor", x=display(x), floor=curve.floor))
+            notes.append(Note.of("at_floor", x=x, floor=curve.floor))
     if cap is not None and x > cap:
-        notes.append(Note.of("cap", x=display(x), cap=curve.cap))
+        notes.append(Note.of("cap", x=x, cap=curve.cap))
         x = cap
     return multiplier * x, notes
 
@@ -95,7 +95,7 @@ def _steps(curve: StepsCurve, x: Fraction, *, lower_on_value: bool) -> tuple[Fra
             if threshold <= x:
                 chosen = i
     if chosen < 0:
-        return below, [Note.of("steps_below", x=display(x), points=curve.below)]
+        return below, [Note.of("steps_below", x=x, points=curve.below)]
     shown_threshold, shown_points = curve.steps[chosen]
     return steps[chosen][1], [Note.of("step", threshold=shown_threshold, points=shown_points)]
 
@@ -103,11 +103,7 @@ def _steps(curve: StepsCurve, x: Fraction, *, lower_on_value: bool) -> tuple[Fra
 def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]]:
     knots, below = curve.exact
     if x < knots[0][0]:
-        return below, [
-            Note.of(
-                "piecewise_below", x=display(x), first=curve.points[0][0], points=display(below)
-            )
-        ]
+        return below, [Note.of("piecewise_below", x=x, first=curve.points[0][0], points=below)]
     last_x, last_p = knots[-1]
     if x >= last_x:
         notes = (
@@ -116,7 +112,7 @@ def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]
             else [
                 Note.of(
                     "piecewise_above",
-                    x=display(x),
+                    x=x,
                     last=curve.points[-1][0],
                     points=curve.points[-1][1],
                 )
@@ -126,7 +122,7 @@ def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]
     for i in range(len(knots) - 1):
         (x0, p0), (x1, p1) = knots[i], knots[i + 1]
         if x == x0:
-            return p0, [Note.of("knot", x=display(x), points=curve.points[i][1])]
+            return p0, [Note.of("knot", x=x, points=curve.points[i][1])]
         if x0 < x < x1:
             points = p0 + (p1 - p0) * (x - x0) / (x1 - x0)
             return points, [
@@ -146,7 +142,7 @@ def _scale(curve: ScaleCurve, x: Fraction, *, path: str) -> tuple[Fraction, list
         raise InputError(
             f"rating {display(x)} is outside the scale {curve.min}–{curve.max}",
             path=f"{path}.actual",
-            value=display(x),
+            value=x,
             expected=f"a rating from {curve.min} to {curve.max}",
         )
     return (x - low) / (high - low) * 100, []

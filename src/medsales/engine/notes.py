@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Final
 
 import attrs
 
 from medsales.labels import fallback_chain
+from medsales.numbers import display
 
 __all__ = ["MESSAGES", "Note"]
 
@@ -103,26 +105,41 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
 }
 
 
+def _show(value: object) -> str:
+    """A parameter as text: exact rationals rounded for reading (SPEC §9), others as str."""
+    if isinstance(value, Fraction):
+        return str(display(value))
+    return str(value)
+
+
 @attrs.frozen
 class Note:
-    """One rule that changed a number: a stable ``code`` and its parameters as text."""
+    """One rule that changed a number: a stable ``code`` and its parameters.
+
+    Parameters keep their values (exact numbers, dates) and are rendered as text only
+    when a note is read, so that a note costs nothing until someone looks at it.
+    """
 
     code: str
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, object], ...] = ()
 
     @classmethod
     def of(cls, code: str, **params: object) -> Note:
-        """A note with its parameters rendered as text."""
-        return cls(code, tuple((k, str(v)) for k, v in params.items()))
+        """A note with its parameters."""
+        return cls(code, tuple(params.items()))
+
+    def rendered(self) -> dict[str, str]:
+        """The parameters as text."""
+        return {k: _show(v) for k, v in self.params}
 
     def text(self, lang: str = "en") -> str:
         """The note in ``lang`` (``en`` or ``zh-Hans``; others fall back as labels do)."""
         for tag in fallback_chain(lang):
             table = MESSAGES.get(tag)
             if table is not None:
-                return table[self.code].format(**dict(self.params))
+                return table[self.code].format(**self.rendered())
         raise AssertionError("unreachable: 'en' ends every fallback chain")  # pragma: no cover
 
     def to_dict(self) -> dict[str, object]:
         """The note as JSON-ready data: code, parameters and the English text."""
-        return {"code": self.code, "params": dict(self.params), "text": self.text("en")}
+        return {"code": self.code, "params": self.rendered(), "text": self.text("en")}

@@ -309,7 +309,7 @@ def resolve_rows(policy: Policy, kpi_id: str, rows: list[_Row], span: RoleSpan) 
                         Note.of(
                             "prorated",
                             target=r.row.target,
-                            share=share,
+                            share=f"{share.numerator}/{share.denominator}",
                             method=policy.proration,
                             prorated=display(prorated),
                         )

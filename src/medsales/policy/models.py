@@ -371,6 +371,12 @@ class Scorecard(_Model):
         return self
 
     @cached_property
+    def weight_cache(self) -> dict[tuple[bool, ...], Any]:
+        """The engine's effective weights by which lines remain, filled as it meets them
+        (the scorecard is immutable, so they never go stale)."""
+        return {}
+
+    @cached_property
     def effective_sections(self) -> tuple[Section, ...]:
         """The sections, with flat ``lines`` as one section ``main`` of weight 100."""
         if self.sections is not None:

@@ -1,0 +1,400 @@
+"""The batch path: many appraisals of one role, scores and grades only, at Decimal speed.
+
+The exact engine (:func:`medsales.appraise`) computes with rationals and explains every
+number; at department scale most callers need the scores and grades, many thousand
+times. :func:`score_many` compiles a scorecard once into Decimal arithmetic at 50 digits
+and checks, for every row, the only places where a rounding error far below the 40th
+digit could change an answer: the discontinuities of the curves (a linear ``floor``, a
+step's threshold, a piecewise ``below`` that jumps) and the final rounding. When a value
+lies within 10⁻³⁰ (relative) of one of them, that row is appraised again by the exact
+engine, so every score equals the one :func:`medsales.appraise` gives. Bad input falls
+back too, so errors are the exact engine's, located by row.
+"""
+
+from __future__ import annotations
+
+import decimal
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from medsales.engine.appraise import appraise, grade_for
+from medsales.errors import MedsalesError
+from medsales.numbers import ROUNDING_MODES, to_decimal
+from medsales.policy.models import (
+    Incident,
+    LinearCurve,
+    PiecewiseCurve,
+    Policy,
+    ScaleCurve,
+    StepsCurve,
+)
+
+__all__ = ["BatchScore", "CompiledScorecard", "compile_scorecard", "score_many"]
+
+_CONTEXT: Final = decimal.Context(
+    prec=50,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+_TOLERANCE: Final = Decimal("1e-30")
+_ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
+_TWO: Final = Decimal(2)
+_HUNDRED: Final = Decimal(100)
+
+
+class _NearTie(Exception):
+    """A value too close to a discontinuity to trust 50 digits: use the exact engine."""
+
+
+def _near(value: Decimal, edge: Decimal) -> bool:
+    gap = abs(value - edge)
+    return gap != 0 and gap <= _TOLERANCE * max(_ONE, abs(edge))
+
+
+@attrs.frozen
+class BatchScore:
+    """One row's result: the final score (rounded once), grade and coefficient.
+
+    ``exact`` is true when the row was appraised by the exact engine (a near tie).
+    """
+
+    score: Decimal | None
+    grade: str | None
+    coefficient: Decimal | None
+    complete: bool
+    vetoed: bool
+    exact: bool = False
+
+
+def _points_function(curve: Any, *, lower_on_value: bool) -> Callable[[Decimal], Decimal]:
+    """The curve as a Decimal function of x that raises _NearTie near a discontinuity."""
+    if isinstance(curve, LinearCurve):
+        multiplier = curve.multiplier
+        floor, cap = curve.floor, curve.cap
+
+        def linear(x: Decimal) -> Decimal:
+            if floor is not None:
+                if _near(x, floor):
+                    raise _NearTie
+                if x < floor:
+                    return _ZERO
+            if cap is not None and x > cap:
+                x = cap
+            return multiplier * x
+
+        return linear
+    if isinstance(curve, StepsCurve):
+        steps = tuple(curve.steps)
+        below = curve.below
+
+        def stepped(x: Decimal) -> Decimal:
+            chosen = below
+            for threshold, points in steps:
+                if _near(x, threshold):
+                    raise _NearTie
+                if lower_on_value:
+                    if threshold >= x:
+                        return points
+                elif threshold <= x:
+                    chosen = points
+            return below if lower_on_value else chosen
+
+        return stepped
+    if isinstance(curve, PiecewiseCurve):
+        knots = tuple(curve.points)
+        first_x, first_p = knots[0]
+        under = first_p if curve.below is None else curve.below
+        jumps = under != first_p
+
+        def piecewise(x: Decimal) -> Decimal:
+            if jumps and _near(x, first_x):
+                raise _NearTie
+            if x < first_x:
+                return under
+            if x >= knots[-1][0]:
+                return knots[-1][1]
+            for (x0, p0), (x1, p1) in itertools.pairwise(knots):
+                if x0 <= x < x1:
+                    return p0 + (p1 - p0) * (x - x0) / (x1 - x0)
+            raise _NearTie  # pragma: no cover - x lies within the knots
+
+        return piecewise
+    assert isinstance(curve, ScaleCurve)
+    low, span = curve.min, curve.max - curve.min
+
+    def scale(x: Decimal) -> Decimal:
+        if not curve.min <= x <= curve.max:
+            raise _NearTie  # out of scale: the exact engine says where
+        return (x - low) / span * _HUNDRED
+
+    return scale
+
+
+@attrs.frozen
+class _Line:
+    kpi: str
+    section: int
+    weight: Decimal
+    basis: str
+    direction: str
+    missing: str
+    points: Callable[[Decimal], Decimal]
+
+
+@attrs.frozen
+class CompiledScorecard:
+    """A role's scorecard compiled once for :func:`score_many`."""
+
+    policy: Policy = attrs.field(repr=False)
+    role: str
+    lines: tuple[_Line, ...]
+    section_weights: tuple[Decimal, ...]
+    factors: dict[tuple[bool, ...], tuple[Decimal, ...]] = attrs.field(factory=dict, repr=False)
+
+    def weights_for(self, kept: tuple[bool, ...]) -> tuple[Decimal, ...]:
+        """Each line's effective weight / 100 when the lines flagged in ``kept`` remain."""
+        found = self.factors.get(kept)
+        if found is None:
+            line_totals = [_ZERO] * len(self.section_weights)
+            for line, keep in zip(self.lines, kept, strict=True):
+                if keep:
+                    line_totals[line.section] += line.weight
+            section_total = sum(
+                (w for w, t in zip(self.section_weights, line_totals, strict=True) if t),
+                _ZERO,
+            )
+            found = tuple(
+                self.section_weights[line.section]
+                / section_total
+                * line.weight
+                / line_totals[line.section]
+                if keep
+                else _ZERO
+                for line, keep in zip(self.lines, kept, strict=True)
+            )
+            self.factors[kept] = found
+        return found
+
+
+def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
+    """Compile ``role``'s scorecard into Decimal closures, once."""
+    card = policy.scorecard(role)
+    lines: list[_Line] = []
+    for s, section in enumerate(card.effective_sections):
+        for line in section.lines:
+            kpi = policy.kpi(line.kpi)
+            lines.append(
+                _Line(
+                    kpi=line.kpi,
+                    section=s,
+                    weight=line.weight,
+                    basis=line.basis,
+                    direction=kpi.direction,
+                    missing=line.missing or policy.missing,
+                    points=_points_function(
+                        line.curve,
+                        lower_on_value=line.basis == "value" and kpi.direction == "lower",
+                    ),
+                )
+            )
+    return CompiledScorecard(
+        policy=policy,
+        role=role,
+        lines=tuple(lines),
+        section_weights=tuple(s.weight for s in card.effective_sections),
+    )
+
+
+def _number(value: Any) -> Decimal:
+    return value if type(value) is Decimal else to_decimal(value)
+
+
+def _x(line: _Line, actual: Decimal, target: Decimal | None) -> Decimal:
+    if line.basis == "value":
+        return actual
+    if target is None or target <= 0:
+        raise _NearTie  # the exact engine raises the located error
+    ratio = actual / target
+    if line.direction == "higher":
+        return ratio
+    raw = _TWO - ratio if line.direction == "lower" else _ONE - abs(ratio - _ONE)
+    return raw if raw > 0 else _ZERO
+
+
+def score_many(
+    policy: Policy,
+    *,
+    role: str,
+    measurements: Iterable[Mapping[str, Any]],
+    incidents: Iterable[Sequence[Incident | Mapping[str, Any]]] | None = None,
+) -> list[BatchScore]:
+    """Score many appraisals of one role: each row maps KPI ids to measurements as in
+    :func:`medsales.appraise` (a number, or a mapping with ``actual``, ``target``,
+    ``applicable``); ``incidents``, if given, holds one sequence of incidents per row.
+
+    Scores, grades and coefficients equal the exact engine's; no breakdown is kept (use
+    :func:`medsales.appraise` for one person's explanation).
+    """
+    compiled = compile_scorecard(policy, role)
+    rows = list(measurements)
+    per_row = list(incidents) if incidents is not None else None
+    rank = policy.grade_rank
+    lowest = policy.grades[-1].id
+    places = Decimal(1).scaleb(-policy.score_places)
+    mode = ROUNDING_MODES[policy.rounding]
+    half = places / 2
+    directed = policy.rounding in ("up", "down", "ceiling", "floor")
+    max_deduction = policy.max_deduction
+    max_score = policy.max_score
+    lines = compiled.lines
+    out: list[BatchScore] = []
+    with decimal.localcontext(_CONTEXT):
+        for i, row in enumerate(rows):
+            row_incidents = per_row[i] if per_row is not None else ()
+            try:
+                out.append(
+                    _score_row(
+                        compiled,
+                        lines,
+                        row,
+                        row_incidents,
+                        rank,
+                        lowest,
+                        places,
+                        mode,
+                        half,
+                        directed,
+                        max_deduction,
+                        max_score,
+                    )
+                )
+            except (
+                _NearTie,
+                MedsalesError,
+                ArithmeticError,
+                TypeError,
+                ValueError,
+                KeyError,
+                AttributeError,
+            ):
+                out.append(_exact(policy, role, row, row_incidents, i))
+    return out
+
+
+def _exact(
+    policy: Policy, role: str, row: Mapping[str, Any], incidents: Any, index: int
+) -> BatchScore:
+    try:
+        a = appraise(policy, role=role, measurements=row, incidents=incidents)
+    except MedsalesError as exc:
+        raise type(exc)(
+            exc.message,
+            path=f"rows[{index}].{exc.path}" if exc.path else f"rows[{index}]",
+            value=exc.value,
+            expected=exc.expected,
+            problems=exc.problems,
+        ) from None
+    return BatchScore(a.score, a.grade, a.coefficient, a.complete, a.vetoed, exact=True)
+
+
+def _score_row(
+    compiled: CompiledScorecard,
+    lines: tuple[_Line, ...],
+    row: Mapping[str, Any],
+    incidents: Any,
+    rank: Mapping[str, int],
+    lowest: str,
+    places: Decimal,
+    mode: str,
+    half: Decimal,
+    directed: bool,
+    max_deduction: Decimal | None,
+    max_score: Decimal | None,
+) -> BatchScore:
+    policy = compiled.policy
+    kept: list[bool] = []
+    points: list[Decimal] = []
+    for line in lines:
+        m = row.get(line.kpi)
+        if m is None:
+            if line.missing == "error":
+                raise _NearTie
+            keep = line.missing == "zero"
+            kept.append(keep)
+            points.append(_ZERO)
+            continue
+        if isinstance(m, Mapping):
+            if m.get("applicable", True) is False:
+                kept.append(False)
+                points.append(_ZERO)
+                continue
+            if not m.keys() <= {"actual", "target", "weight", "applicable"}:
+                raise _NearTie
+            actual = _number(m["actual"])
+            target = m.get("target")
+            target = None if target is None else _number(target)
+        else:
+            actual, target = _number(m), None
+        kept.append(True)
+        points.append(line.points(_x(line, actual, target)))
+    for kpi in row:
+        if kpi not in policy.kpis_by_id:
+            raise _NearTie  # an unknown KPI: the exact engine names it
+    if not any(kept):
+        vetoed = _conduct(policy, incidents)[2]
+        return BatchScore(None, None, None, complete=False, vetoed=vetoed)
+    factors = compiled.weights_for(tuple(kept))
+    raw = sum((f * p for f, p in zip(factors, points, strict=True)), _ZERO)
+    deductions, caps, vetoed = _conduct(policy, incidents)
+    if max_deduction is not None and deductions > max_deduction:
+        deductions = max_deduction
+    final = raw - deductions
+    if final < 0:
+        final = _ZERO
+    if max_score is not None and final > max_score:
+        final = max_score
+    edge = (final / places).to_integral_value(decimal.ROUND_FLOOR) * places
+    if not directed:
+        edge += half
+        if _near(final, edge) or _near(final, edge - places):
+            raise _NearTie
+    elif _near(final, edge) or _near(final, edge + places):
+        raise _NearTie
+    score = final.quantize(places, rounding=mode)
+    grade = grade_for(policy, score).id
+    if caps:
+        worst = max(caps, key=lambda g: rank[g])
+        if rank[worst] > rank[grade]:
+            grade = worst
+    if vetoed:
+        grade = lowest
+    return BatchScore(
+        score, grade, policy.grades_by_id[grade].coefficient, complete=True, vetoed=vetoed
+    )
+
+
+def _conduct(policy: Policy, incidents: Any) -> tuple[Decimal, list[str], bool]:
+    deductions = _ZERO
+    caps: list[str] = []
+    vetoed = False
+    for incident in incidents:
+        if isinstance(incident, Incident):
+            rule_id, severity, dated = incident.rule, incident.severity, incident.date
+        else:
+            rule_id, severity, dated = incident["rule"], incident["severity"], incident.get("date")
+        if dated is not None:
+            raise _NearTie  # dates need a period: the exact engine decides
+        rule = policy.rules_by_id[rule_id]
+        consequence = rule.consequences.for_severity(severity)
+        if consequence is None:
+            continue
+        deductions += consequence.deduct
+        if consequence.grade_cap is not None:
+            caps.append(consequence.grade_cap)
+        vetoed = vetoed or consequence.veto
+    return deductions, caps, vetoed
