@@ -278,53 +278,50 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
     card = policy.scorecard(role)
     notes: list[Note] = []
     pending: list[_Pending] = []
-    on_card: set[str] = set()
-    for s, section in enumerate(card.effective_sections):
-        for i, line in enumerate(section.lines):
-            on_card.add(line.kpi)
-            kpi = policy.kpi(line.kpi)
-            m = measurements.get(line.kpi)
-            item = _Pending(section.id, section.weight, line, m)
-            if m is not None:
-                item.notes.extend(m.notes)
-            if m is not None and not m.applicable:
-                item.status = "not_applicable"
-                item.notes.append(Note.of("not_applicable"))
-            elif m is None:
-                rule = line.missing or policy.missing
-                if rule == "error":
-                    where = format_path(
-                        ["scorecards", role, "sections", s, "lines", i]
-                        if card.sections is not None
-                        else ["scorecards", role, "lines", i]
-                    )
-                    raise MissingMeasurementError(
-                        f"no measurement of {line.kpi!r}, and its line ({where}) says "
-                        'missing = "error"',
-                        path=f"measurements.{line.kpi}",
-                        expected="a measurement, or applicable = false",
-                    )
-                if rule == "zero":
-                    item.status, item.points = "zero", _ZERO
-                    item.notes.append(Note.of("missing_zero"))
-                else:
-                    item.status = "missing"
-                    item.notes.append(Note.of("missing_redistributed"))
+    kpis = policy.kpis_by_id
+    for s, i, section, line in card.plan:
+        kpi = kpis[line.kpi]
+        m = measurements.get(line.kpi)
+        item = _Pending(section.id, section.weight, line, m)
+        if m is not None:
+            item.notes.extend(m.notes)
+        if m is not None and not m.applicable:
+            item.status = "not_applicable"
+            item.notes.append(Note.of("not_applicable"))
+        elif m is None:
+            rule = line.missing or policy.missing
+            if rule == "error":
+                where = format_path(
+                    ["scorecards", role, "sections", s, "lines", i]
+                    if card.sections is not None
+                    else ["scorecards", role, "lines", i]
+                )
+                raise MissingMeasurementError(
+                    f"no measurement of {line.kpi!r}, and its line ({where}) says "
+                    'missing = "error"',
+                    path=f"measurements.{line.kpi}",
+                    expected="a measurement, or applicable = false",
+                )
+            if rule == "zero":
+                item.status, item.points = "zero", _ZERO
+                item.notes.append(Note.of("missing_zero"))
             else:
-                assert m.actual is not None
-                path = f"measurements.{line.kpi}"
-                item.x, read_notes = read_x(
-                    line.basis, kpi.direction, m.actual, m.target, path=path
-                )
-                item.points, curve_notes = curve_points(
-                    line.curve,
-                    item.x,
-                    lower_on_value=line.basis == "value" and kpi.direction == "lower",
-                    path=path,
-                )
-                item.notes += read_notes + curve_notes
-            pending.append(item)
+                item.status = "missing"
+                item.notes.append(Note.of("missing_redistributed"))
+        else:
+            assert m.actual is not None
+            path = f"measurements.{line.kpi}"
+            item.x, read_notes = read_x(line.basis, kpi.direction, m.actual, m.target, path=path)
+            item.points, curve_notes = curve_points(
+                line.curve,
+                item.x,
+                lower_on_value=line.basis == "value" and kpi.direction == "lower",
+                path=path,
+            )
+            item.notes += read_notes + curve_notes
+        pending.append(item)
 
+    on_card = {line.kpi for _, _, _, line in card.plan}
     for kpi_id in sorted(set(measurements) - on_card):
         notes.append(Note.of("unused_measurement", kpi=kpi_id, role=role))
 

@@ -18,7 +18,16 @@ from medsales.policy.models import (
     StepsCurve,
 )
 
-__all__ = ["curve_points", "read_x"]
+__all__ = ["curve_points", "exact", "read_x"]
+
+
+def exact(value: Decimal | Fraction) -> Fraction:
+    """A Decimal as an exact Fraction, without Fraction's slower generic constructor."""
+    if type(value) is Decimal:
+        numerator, denominator = value.as_integer_ratio()
+        return Fraction(numerator, denominator)
+    return Fraction(value)
+
 
 _ZERO = Fraction(0)
 
@@ -32,7 +41,7 @@ def read_x(
     path: str,
 ) -> tuple[Fraction, list[Note]]:
     """The value x a line reads: attainment (already "higher is better") or the actual."""
-    a = Fraction(actual)
+    a = exact(actual)
     if basis == "value":
         return a, []
     if target is None or target <= 0:
@@ -42,7 +51,7 @@ def read_x(
             value=target,
             expected="a target greater than 0",
         )
-    ratio = a / Fraction(target)
+    ratio = a / exact(target)
     if direction == "higher":
         return ratio, []
     raw = 2 - ratio if direction == "lower" else 1 - abs(ratio - 1)
@@ -120,11 +129,11 @@ def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]
         )
         return last_p, notes
     for i in range(len(knots) - 1):
-        (x0, p0), (x1, p1) = knots[i], knots[i + 1]
+        (x0, p0), (x1, _) = knots[i], knots[i + 1]
         if x == x0:
             return p0, [Note.of("knot", x=x, points=curve.points[i][1])]
         if x0 < x < x1:
-            points = p0 + (p1 - p0) * (x - x0) / (x1 - x0)
+            points = p0 + curve.slopes[i] * (x - x0)
             return points, [
                 Note.of("interpolated", left=_knot(curve, i), right=_knot(curve, i + 1))
             ]

@@ -291,6 +291,12 @@ class PiecewiseCurve(_Model):
         knots = _exact_points(self.points)
         return knots, knots[0][1] if self.below is None else Fraction(self.below)
 
+    @cached_property
+    def slopes(self) -> tuple[Fraction, ...]:
+        """The slope of each segment between consecutive knots, exact, built once."""
+        knots = self.exact[0]
+        return tuple((p1 - p0) / (x1 - x0) for (x0, p0), (x1, p1) in itertools.pairwise(knots))
+
     @field_validator("points")
     @classmethod
     def _ordered(cls, points: tuple[Point, ...]) -> tuple[Point, ...]:
@@ -369,6 +375,15 @@ class Scorecard(_Model):
         if (self.sections is None) == (self.lines is None):
             raise ValueError("give either 'sections' or flat 'lines', exactly one of them")
         return self
+
+    @cached_property
+    def plan(self) -> tuple[tuple[int, int, Section, Line], ...]:
+        """(section index, line index, section, line) for every line, in order."""
+        return tuple(
+            (s, i, section, line)
+            for s, section in enumerate(self.effective_sections)
+            for i, line in enumerate(section.lines)
+        )
 
     @cached_property
     def weight_cache(self) -> dict[tuple[bool, ...], Any]:
