@@ -312,3 +312,32 @@ def test_explain_with_demo(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "E007", "--demo", "--period", "2026")
     assert code == 0
     assert "Role segment: Sales Representative (sales_representative), 2026-01-01" in out
+
+
+def test_targets_split_by_half_and_names_with_a_period(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys, "targets", "split", "1200", "1", "2", "--period", "2026", "--by", "half"
+    )
+    assert (code, out) == (0, "2026-H1\t400.00\n2026-H2\t800.00\n")
+    code, _, err = run(
+        capsys, "targets", "split", "1200", "1", "2", "--period", "2026", "--names", "a", "b"
+    )
+    assert code == 2
+    assert "--names goes with plain splits" in err
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        f"{sys.executable} -c 'from medsales.cli import entry; entry()' demo | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.startswith("medsales demo:")
+    assert "Traceback" not in done.stderr

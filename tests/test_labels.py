@@ -22,13 +22,15 @@ FULL = {"en": "Integrity", "zh-Hans": "诚信原则", "zh-Hant": "誠信原則"}
         ("en", ("en",)),
         ("fr", ("fr", "en")),
         ("en-GB", ("en-GB", "en")),
-        ("zh", ("zh", "zh-Hans", "en")),
+        ("zh", ("zh", "zh-Hans", "zh-Hant", "en")),
         ("zh-Hans", ("zh-Hans", "zh", "zh-Hant", "en")),
         ("zh-Hant", ("zh-Hant", "zh", "zh-Hans", "en")),
         ("zh-Hant-TW", ("zh-Hant-TW", "zh-Hant", "zh", "zh-Hans", "en")),
         ("zh-Hans-CN", ("zh-Hans-CN", "zh-Hans", "zh", "zh-Hant", "en")),
         ("ZH-HANT", ("ZH-HANT", "ZH", "zh-Hans", "en")),
-        ("zh-CN", ("zh-CN", "zh", "en")),
+        ("zh-CN", ("zh-CN", "zh", "zh-Hans", "zh-Hant", "en")),
+        ("zh-TW", ("zh-TW", "zh", "zh-Hant", "zh-Hans", "en")),
+        ("zh-HK", ("zh-HK", "zh", "zh-Hant", "zh-Hans", "en")),
     ],
 )
 def test_fallback_chain(lang: str, chain: tuple[str, ...]) -> None:

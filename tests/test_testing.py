@@ -506,7 +506,9 @@ def test_the_default_policy_holds_the_invariants() -> None:
 @given(policy=medsales.testing.policies(max_roles=2, max_kpis=4))
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))  # nested
 def test_generated_policies_hold_the_invariants(policy: medsales.Policy) -> None:
-    medsales.testing.assert_policy_invariants(policy, max_examples=5)
+    # generated golden examples expect arbitrary results: only the engine's guarantees here
+    without_examples = policy.model_copy(update={"examples": ()})
+    medsales.testing.assert_policy_invariants(without_examples, max_examples=5)
 
 
 def test_a_wrong_golden_example_fails_the_invariants() -> None:

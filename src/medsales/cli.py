@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -142,12 +143,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     split_cmd.add_argument(
         "--by",
-        choices=("quarter", "month"),
+        choices=("half", "quarter", "month"),
         default="quarter",
         help="with --period: the sub-periods (default: quarter)",
     )
+    split_cmd.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="with --period: read fiscal labels (FY2026, FY2026-Q1) in this policy's calendar",
+    )
 
-    policy = commands.add_parser("policy", help="show, validate or describe policy documents")
+    policy = commands.add_parser(
+        "policy", help="show, validate, check or describe policy documents"
+    )
     policy_commands = policy.add_subparsers(
         dest="policy_command", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -483,8 +491,13 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 def _cmd_targets(args: argparse.Namespace, out: TextIO) -> None:
     unit = Decimal(args.unit) if _is_number(args.unit) else args.unit
     if args.period:
-        label = args.period
-        parts = seasonal_targets(args.total, label, args.weights, kind=args.by, unit=unit)
+        if args.names:
+            raise _UsageError(
+                "--names goes with plain splits; with --period the parts are named by their periods"
+            )
+        policy = default_policy() if args.policy is None else load_policy(args.policy)
+        period = Period.parse(args.period, policy.fiscal_year_start, policy.fiscal_year_named_by)
+        parts = seasonal_targets(args.total, period, args.weights, kind=args.by, unit=unit)
         for name, value in parts.items():
             print(f"{name}\t{value}", file=out)
         return
@@ -545,6 +558,10 @@ def _cmd_policy(args: argparse.Namespace, out: TextIO) -> None:
         out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _report(error: MedsalesError, stream: TextIO) -> None:
     """Every problem on its own line; a single located problem on one line."""
     problems = error.problems
@@ -591,8 +608,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:  # pragma: no cover - exercised through the console script
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point; a closed pipe (``medsales demo | head``) ends quietly."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,8 +5,10 @@ Fallback order when a label has no text for the requested tag (documented in
 
 1. the tag itself (``zh-Hant-TW``);
 2. its shorter prefixes (``zh-Hant``, then ``zh``);
-3. for Chinese, the other script (``zh-Hant`` ↔ ``zh-Hans``): the same words in the other
-   script are closer to what the reader asked for than English;
+3. for Chinese, the script the tag names or its region implies (``zh-TW``, ``zh-HK`` and
+   ``zh-MO`` → ``zh-Hant``; ``zh-CN``, ``zh-SG`` and plain ``zh`` → ``zh-Hans``), then the
+   other script: the same words in the other script are closer to what the reader asked
+   for than English;
 4. ``en``, which every label has.
 
 Tags are matched case-insensitively, as BCP 47 says; they are stored as written.
@@ -21,12 +23,22 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from medsales.errors import PolicyError
+
 __all__ = ["LANGUAGES", "Label", "fallback_chain"]
 
 LANGUAGES: Final = ("en", "zh-Hans", "zh-Hant")
 """The languages every built-in label carries."""
 
 _CHINESE_SCRIPTS: Final = {"zh-hans": "zh-Hant", "zh-hant": "zh-Hans"}
+_CHINESE_REGIONS: Final = {
+    "tw": "zh-Hant",
+    "hk": "zh-Hant",
+    "mo": "zh-Hant",
+    "cn": "zh-Hans",
+    "sg": "zh-Hans",
+    "my": "zh-Hans",
+}
 
 
 def fallback_chain(lang: str) -> tuple[str, ...]:
@@ -41,12 +53,15 @@ def fallback_chain(lang: str) -> tuple[str, ...]:
     parts = lang.split("-")
     for end in range(len(parts), 0, -1):
         chain.append("-".join(parts[:end]))
-    if len(parts) >= 2:
-        other = _CHINESE_SCRIPTS.get("-".join(parts[:2]).lower())
-        if other is not None:
-            chain.append(other)
-    elif lang.lower() == "zh":
-        chain.append("zh-Hans")
+    if parts[0].lower() == "zh":
+        script = "-".join(parts[:2]).lower() if len(parts) >= 2 else ""
+        if script in _CHINESE_SCRIPTS:
+            chain.append(_CHINESE_SCRIPTS[script])
+        else:  # zh, or zh-TW, zh-CN, …: the region tells the script, Simplified otherwise
+            region = parts[1].lower() if len(parts) >= 2 else ""
+            preferred = _CHINESE_REGIONS.get(region, "zh-Hans")
+            chain.append(preferred)
+            chain.append(_CHINESE_SCRIPTS[preferred.lower()])
     chain.append("en")
     unique: dict[str, str] = {}
     for tag in chain:
@@ -65,13 +80,19 @@ class Label(Mapping[str, str]):
     __slots__ = ("_folded", "_texts")
 
     def __init__(self, texts: Mapping[str, str]) -> None:
+        if not isinstance(texts, Mapping):
+            raise PolicyError(
+                f"a label is a mapping of language tags to text, not {type(texts).__name__}",
+                value=texts,
+                expected='a table such as { en = "…", zh-Hans = "…" }',
+            )
         if "en" not in texts:
-            raise ValueError("a label needs an 'en' text")
+            raise PolicyError("a label needs an 'en' text", value=dict(texts), expected="en")
         for tag, text in texts.items():
             if not isinstance(tag, str) or not tag.strip():
-                raise ValueError(f"language tag {tag!r} must be a non-empty string")
+                raise PolicyError(f"language tag {tag!r} must be a non-empty string", value=tag)
             if not isinstance(text, str) or not text.strip():
-                raise ValueError(f"the {tag!r} text must be a non-empty string")
+                raise PolicyError(f"the {tag!r} text must be a non-empty string", value=text)
         self._texts: dict[str, str] = dict(texts)
         self._folded = {tag.lower(): text for tag, text in self._texts.items()}
 

@@ -1,4 +1,4 @@
-"""The contract of the built-in default policy: every item of DOMAIN.md, in three languages,
+"""The contract of the built-in default policy: every item of docs/domain.md, in three languages,
 measured, with consequences, and appraisable for each role from a plain dict."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from medsales.policy.models import SEVERITIES
 
 POLICY = default_policy()
 
-# DOMAIN.md's ids, verbatim: the built-in catalog must contain every one of them.
+# docs/domain.md's ids, verbatim: the built-in catalog must contain every one of them.
 DEPARTMENT_RESPONSIBILITIES = (
     "market_development",
     "customer_relationship",

@@ -101,7 +101,7 @@ def test_missing_error_fails_with_a_located_message() -> None:
     with pytest.raises(
         MissingMeasurementError,
         match=r"measurements\.csat: no measurement "
-        r"of 'csat', and its line \(scorecards\.rep\.lines\[1\]\) says",
+        r"of 'csat', and its line \(scorecards\[0\]\.lines\[1\]\) says",
     ):
         appraise(build(missing="error"), role="rep", measurements=m)
 

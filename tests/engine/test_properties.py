@@ -1,4 +1,4 @@
-"""Properties the engine guarantees (STYLE.md), checked with hypothesis."""
+"""Properties the engine guarantees , checked with hypothesis."""
 
 from __future__ import annotations
 

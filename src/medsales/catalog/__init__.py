@@ -1,4 +1,4 @@
-"""The built-in default policy (a data file citing DOMAIN.md's ids) and the demo data."""
+"""The built-in default policy (a data file citing docs/domain.md's ids) and the demo data."""
 
 from __future__ import annotations
 

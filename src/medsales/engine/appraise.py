@@ -291,10 +291,11 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
         elif m is None:
             rule = line.missing or policy.missing
             if rule == "error":
+                index = policy.scorecards.index(card)
                 where = format_path(
-                    ["scorecards", role, "sections", s, "lines", i]
+                    ["scorecards", index, "sections", s, "lines", i]
                     if card.sections is not None
-                    else ["scorecards", role, "lines", i]
+                    else ["scorecards", index, "lines", i]
                 )
                 raise MissingMeasurementError(
                     f"no measurement of {line.kpi!r}, and its line ({where}) says "

@@ -88,9 +88,10 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
 
 
 def _words(lang: str) -> Mapping[str, str]:
+    folded = {tag.lower(): words for tag, words in _WORDS.items()}
     for tag in fallback_chain(lang):
-        if tag in _WORDS:
-            return _WORDS[tag]
+        if tag.lower() in folded:
+            return folded[tag.lower()]
     return _WORDS["en"]  # pragma: no cover - "en" ends every chain
 
 

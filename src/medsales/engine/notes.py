@@ -105,6 +105,9 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
 }
 
 
+_FOLDED: Final = {tag.lower(): table for tag, table in MESSAGES.items()}
+
+
 def _show(value: object) -> str:
     """A parameter as text: exact rationals rounded for reading (SPEC §9), others as str."""
     if isinstance(value, Fraction):
@@ -135,7 +138,7 @@ class Note:
     def text(self, lang: str = "en") -> str:
         """The note in ``lang`` (``en`` or ``zh-Hans``; others fall back as labels do)."""
         for tag in fallback_chain(lang):
-            table = MESSAGES.get(tag)
+            table = _FOLDED.get(tag.lower())
             if table is not None:
                 return table[self.code].format(**self.rendered())
         raise AssertionError("unreachable: 'en' ends every fallback chain")  # pragma: no cover

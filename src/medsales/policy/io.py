@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from medsales.errors import MedsalesError, PolicyError, Problem, format_path
 from medsales.numbers import decimal_string, engine_context
-from medsales.policy.models import Policy
+from medsales.policy.models import _ID_PATTERN, Policy
 
 __all__ = [
     "canonical_json",
@@ -174,6 +174,19 @@ def _message(error: Any, loc: list[str | int]) -> str:
         return f"unknown key {loc[-1]!r}{hint}"
     if kind == "missing":
         return f"missing required key {loc[-1]!r}" if loc else "missing required key"
+    ctx = error.get("ctx") or {}
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"needs at least {n} item{'s' if n != 1 else ''}, got none"
+    if kind == "union_tag_not_found":
+        key = "from" if ctx.get("discriminator", "").find("from") >= 0 else "type"
+        options = _tags(error["loc"])
+        return f"missing {key!r} (expected one of: {options})"
+    if kind == "union_tag_invalid":
+        key = "from" if "from" in str(ctx.get("discriminator", "")) else "type"
+        return f"unknown {key} {ctx.get('tag')!r} (expected one of: {_tags(error['loc'])})"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
+        return f"{given!r} is not a valid id: start with a letter, then letters, digits, '_' or '-'"
     message: str = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
@@ -182,6 +195,14 @@ def _message(error: Any, loc: list[str | int]) -> str:
     if kind not in ("value_error", "assertion_error") and not isinstance(given, dict | list):
         message += f", got {given!r}"
     return message
+
+
+def _tags(loc: Sequence[int | str]) -> str:
+    """The tags a tagged union at ``loc`` accepts (curve types or derive sources)."""
+    last = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if last == "derive" or "derive" in loc[-2:]:
+        return "survey, ratings, team"
+    return "linear, steps, piecewise, scale"
 
 
 def _allowed_keys(raw_loc: Sequence[int | str]) -> list[str]:

@@ -96,8 +96,27 @@ _NUMBER_SCHEMA: Final[dict[str, Any]] = {
 
 Num = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema(_NUMBER_SCHEMA)]
 """An exact number: int, decimal string, Decimal, or finite float (through its repr)."""
-NonNegative = Annotated[Num, Field(ge=0)]
-Positive = Annotated[Num, Field(gt=0)]
+
+
+def _bounded_schema(**bounds: int) -> dict[str, Any]:
+    return {"anyOf": [{"type": "number", **bounds}, _NUMBER_SCHEMA["anyOf"][1]]}
+
+
+NonNegative = Annotated[
+    Decimal, BeforeValidator(_number), Field(ge=0), WithJsonSchema(_bounded_schema(minimum=0))
+]
+Positive = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(gt=0),
+    WithJsonSchema(_bounded_schema(exclusiveMinimum=0)),
+]
+Share = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    Field(ge=0, le=1),
+    WithJsonSchema(_bounded_schema(minimum=0, maximum=1)),
+]
 Id = Annotated[str, Field(pattern=_ID_PATTERN, min_length=1, max_length=100)]
 Point = tuple[Num, Num]
 
@@ -417,7 +436,7 @@ class Distribution(_Model):
     """Forced distribution across a cohort (SPEC §8)."""
 
     mode: Literal["cap", "exact"] = "cap"
-    shares: dict[Id, Annotated[Num, Field(ge=0, le=1)]] = Field(min_length=1)
+    shares: dict[Id, Share] = Field(min_length=1)
     ties: Literal["favor_higher", "favor_lower"] = "favor_higher"
 
 
@@ -449,6 +468,13 @@ class Incident(_Model):
     note: str = ""
 
 
+def _bare_actual(value: Any) -> Any:
+    """A bare number in a golden example is the actual, as :func:`medsales.appraise` reads it."""
+    if isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
+        return {"actual": value}
+    return value
+
+
 class ExampleExpectation(_Model):
     """What a golden example must produce."""
 
@@ -463,7 +489,9 @@ class Example(_Model):
 
     name: str = Field(min_length=1)
     role: Id
-    measurements: dict[Id, Measurement] = Field(default_factory=dict)
+    measurements: dict[Id, Annotated[Measurement, BeforeValidator(_bare_actual)]] = Field(
+        default_factory=dict
+    )
     incidents: tuple[Incident, ...] = ()
     expect: ExampleExpectation
 
