@@ -940,7 +940,7 @@ def keys_of(model: type[BaseModel]) -> str:
 
 
 def test_an_unknown_key_names_the_keys_that_would_be_valid() -> None:
-    # the misspelling that extra="forbid" exists to catch 
+    # the misspelling that extra="forbid" exists to catch
     assert problems(set_((*REVENUE_LINE, "wieght"), 70)) == [
         (
             "scorecards[0].sections[0].lines[0].wieght",
