@@ -341,3 +341,25 @@ def test_a_closed_pipe_ends_quietly() -> None:
     )
     assert done.stdout.startswith("medsales demo:")
     assert "Traceback" not in done.stderr
+
+
+def test_report_writes_one_self_contained_html_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "report.html"
+    code, out, err = run(capsys, "report", "--demo", "-o", str(target))
+    assert code == 0
+    assert out == ""  # the report goes to the file, the message to stderr
+    assert "wrote the report of 42 appraisals (2026-Q4)" in err
+    html = target.read_text(encoding="utf-8")
+    assert html.count("<svg") >= 2
+    assert "E033" in html
+    assert "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_report_needs_inputs_or_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "report", "-o", str(tmp_path / "r.html"))
+    assert code == 2
+    assert "(or --demo)" in err
+    assert not (tmp_path / "r.html").exists()

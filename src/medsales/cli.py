@@ -127,6 +127,15 @@ def _parser() -> argparse.ArgumentParser:
     whatif.add_argument("--grade", required=True, help="the grade to reach")
     _inputs(whatif, required=False, demo=True)
 
+    report = commands.add_parser(
+        "report", help="one self-contained HTML report (tables and charts) of a cohort"
+    )
+    _inputs(report, required=False, demo=True)
+    report.add_argument(
+        "-o", "--out", metavar="FILE", required=True, help="the HTML file to write (atomically)"
+    )
+    report.add_argument("--title", help="the report's title")
+
     targets = commands.add_parser("targets", help="exact target splits")
     target_commands = targets.add_subparsers(
         dest="targets_command", metavar="ACTION", required=True, parser_class=_Parser
@@ -422,8 +431,8 @@ def _cmd_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         out.write(text)
 
 
-def _one(args: argparse.Namespace, err: TextIO) -> tuple[Policy, Appraisal]:
-    """The appraisal of ``args.employee_id`` from the files, or from the demo data."""
+def _cohort_of(args: argparse.Namespace, err: TextIO) -> CohortResult:
+    """The cohort of the input files, or of the demo data with ``--demo``."""
     policy = default_policy() if args.policy is None else load_policy(args.policy)
     if args.demo:
         inputs = _demo_inputs(policy)
@@ -437,8 +446,27 @@ def _one(args: argparse.Namespace, err: TextIO) -> tuple[Policy, Appraisal]:
             )
         inputs = _read_files(args, policy)
         period = args.period
-    cohort = _cohort(policy, inputs, period, distribution=not args.no_distribution, stderr=err)
-    return policy, cohort.appraisal(args.employee_id)
+    return _cohort(policy, inputs, period, distribution=not args.no_distribution, stderr=err)
+
+
+def _one(args: argparse.Namespace, err: TextIO) -> tuple[Policy, Appraisal]:
+    """The appraisal of ``args.employee_id`` from the files, or from the demo data."""
+    cohort = _cohort_of(args, err)
+    return cohort.policy, cohort.appraisal(args.employee_id)
+
+
+def _cmd_report(args: argparse.Namespace, err: TextIO) -> None:
+    try:
+        from medsales.report import render_report
+    except ImportError as exc:
+        raise InputError(str(exc), expected="pip install 'medsales[plots]'") from None
+    cohort = _cohort_of(args, err)
+    csvio.write_text_atomic(args.out, render_report(cohort, lang=args.lang, title=args.title))
+    print(
+        f"wrote the report of {len(cohort.appraisals)} appraisals ({cohort.period.label}) "
+        f"to {args.out}",
+        file=err,
+    )
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
@@ -592,6 +620,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _cmd_explain(args, out, err)
         elif args.command == "whatif":
             _cmd_whatif(args, out, err)
+        elif args.command == "report":
+            _cmd_report(args, err)
         elif args.command == "targets":
             _cmd_targets(args, out)
         else:

@@ -126,6 +126,12 @@ class CohortResult:
             "appraisals": [a.to_dict() for a in self.appraisals],
         }
 
+    def _repr_html_(self) -> str:
+        """The ranked table and grade counts as HTML, for Jupyter."""
+        from medsales.notebook import cohort_html
+
+        return cohort_html(self)
+
     def to_json(self, *, indent: int | None = None) -> str:
         """The cohort document as deterministic JSON."""
         separators = (",", ":") if indent is None else (",", ": ")

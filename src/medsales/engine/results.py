@@ -189,7 +189,7 @@ class Appraisal:
             "grade_from_score": self.grade_from_score,
             "grade_before_distribution": self.grade_before_distribution,
             "grade": self.grade,
-            "coefficient": _num(self.coefficient),
+            "coefficient": None if self.coefficient is None else format(self.coefficient, "f"),
             "vetoed": self.vetoed,
             "lines": [line.to_dict() for line in self.lines],
             "conduct": [c.to_dict() for c in self.conduct],
@@ -213,3 +213,9 @@ class Appraisal:
         from medsales.engine.explain import explain
 
         return explain(self, lang)
+
+    def _repr_html_(self) -> str:
+        """The breakdown as an HTML table, for Jupyter."""
+        from medsales.notebook import appraisal_html
+
+        return appraisal_html(self)

@@ -1,0 +1,449 @@
+"""pandas DataFrames in and out (the optional extra ``medsales[pandas]``).
+
+:func:`appraise_frames` appraises a department from DataFrames with the columns of the
+CSV files of SPEC §10; :func:`summary_frame` and :func:`breakdown_frame` turn a
+:class:`~medsales.CohortResult` into DataFrames for analysis: one row per appraisal, one
+row per scorecard line.
+
+Numbers stay exact on the way in: text and :class:`~decimal.Decimal` cells are read as
+written and never pass through a float. A float cell (a ``float64`` column, as
+``pandas.read_csv`` makes without ``dtype=str``) is converted through its shortest
+``repr``, as :func:`medsales.to_decimal` does: ``0.1`` is ``Decimal("0.1")``. Read files
+with ``dtype=str`` to keep every digit as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Final
+
+try:
+    import numpy as np  # a dependency of pandas
+    import pandas as pd
+except ImportError as exc:
+    raise ImportError(
+        "medsales.io.pandas needs pandas, an optional extra: pip install 'medsales[pandas]'"
+    ) from exc
+
+from medsales.cohort.appraise import CohortResult, appraise_cohort
+from medsales.engine.results import Appraisal, LineResult
+from medsales.errors import InputError
+from medsales.io.csv import FALSE_WORDS, RATINGS_COLUMNS, SURVEYS_COLUMNS, TRUE_WORDS
+from medsales.numbers import display, to_decimal
+from medsales.periods import Period
+from medsales.policy.models import Policy
+
+__all__ = [
+    "BREAKDOWN_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "appraise_frames",
+    "breakdown_frame",
+    "summary_frame",
+]
+
+SUMMARY_COLUMNS: Final = (
+    "employee_id",
+    "name",
+    "team",
+    "role",
+    "period",
+    "score",
+    "grade",
+    "coefficient",
+    "complete",
+    "vetoed",
+    "grade_from_score",
+    "grade_before_distribution",
+    "raw_score",
+    "deductions",
+    "deduction_applied",
+)
+"""The columns of :func:`summary_frame`, in order."""
+
+BREAKDOWN_COLUMNS: Final = (
+    "employee_id",
+    "role",
+    "segment",
+    "section",
+    "kpi",
+    "status",
+    "actual",
+    "target",
+    "x",
+    "points",
+    "weight",
+    "section_weight",
+    "effective_weight",
+    "contribution",
+)
+"""The columns of :func:`breakdown_frame`, in order."""
+
+_SUMMARY_NUMBERS: Final = frozenset(
+    {"score", "coefficient", "raw_score", "deductions", "deduction_applied"}
+)
+_BREAKDOWN_NUMBERS: Final = frozenset(
+    {
+        "actual",
+        "target",
+        "x",
+        "points",
+        "weight",
+        "section_weight",
+        "effective_weight",
+        "contribution",
+    }
+)
+
+
+class _Absent:
+    """An empty cell: the record's default applies."""
+
+
+_ABSENT: Final = _Absent()
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(value)
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    if isinstance(value, np.datetime64):
+        return bool(np.isnat(value))
+    return False
+
+
+def _text(value: object, path: str) -> object:
+    """An id or a text cell: strings stripped; integers (and whole floats, as a column of
+    ids with gaps becomes float64) written out in digits."""
+    if isinstance(value, str):
+        return value.strip() or _ABSENT
+    if isinstance(value, bool | np.bool_):
+        return bool(value)  # refused by the record, with its path
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return value
+
+
+def _number(value: object, path: str) -> object:
+    """An exact number: text and Decimals as written, floats through their shortest repr."""
+    if isinstance(value, str):
+        return value.strip() or _ABSENT
+    if isinstance(value, bool | np.bool_):
+        return bool(value)  # refused by the record, with its path
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float):  # float64 included: numpy's float64 is a float
+        return to_decimal(float(value), path=path)
+    if isinstance(value, np.floating):  # float32 and float16: their own shortest repr
+        return to_decimal(str(value), path=path)
+    return value
+
+
+def _date(value: object, path: str) -> object:
+    """A date: a date, a datetime64 or Timestamp at midnight, or ISO text (2026-10-01)."""
+    if isinstance(value, str):
+        return value.strip() or _ABSENT
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None or value.time() != dt.time():
+            raise InputError(
+                f"{value} has a time of day or a time zone",
+                path=path,
+                value=value,
+                expected="a date (a datetime64 at midnight, a date or ISO text 2026-10-01)",
+            )
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise InputError(
+        f"{value!r} is not a date",
+        path=path,
+        value=value,
+        expected="a date (a datetime64 at midnight, a date or ISO text 2026-10-01)",
+    )
+
+
+def _boolean(value: object, path: str) -> object:
+    """``applicable``: a bool, 1 or 0, or the words the CSV files accept."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if not word:
+            return _ABSENT
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    elif isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
+        return bool(value)
+    raise InputError(
+        f"{value!r} is not true or false",
+        path=path,
+        value=value,
+        expected="a bool, 1 or 0, or true, false, yes, no, 是 or 否",
+    )
+
+
+_Cell = Callable[[object, str], object]
+_KINDS: Final[Mapping[str, Mapping[str, _Cell]]] = {
+    "employees": {
+        "employee_id": _text,
+        "name": _text,
+        "role": _text,
+        "manager_id": _text,
+        "active_from": _date,
+        "active_to": _date,
+    },
+    "measurements": {
+        "employee_id": _text,
+        "period": _text,
+        "kpi": _text,
+        "actual": _number,
+        "target": _number,
+        "weight": _number,
+        "applicable": _boolean,
+    },
+    "incidents": {
+        "employee_id": _text,
+        "rule": _text,
+        "severity": _text,
+        "date": _date,
+        "note": _text,
+    },
+    "ratings": {
+        "employee_id": _text,
+        "period": _text,
+        "kpi": _text,
+        "rater_id": _text,
+        "rater_group": _text,
+        "rating": _number,
+    },
+    "surveys": {"employee_id": _text, "period": _text, "kpi": _text, "response": _number},
+}
+"""How each column's cells are read; the columns are those of the CSV files."""
+_REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
+    "employees": ("employee_id", "role"),
+    "measurements": ("employee_id", "period", "kpi"),
+    "incidents": ("employee_id", "rule", "severity"),
+    "ratings": RATINGS_COLUMNS,
+    "surveys": SURVEYS_COLUMNS,
+}
+"""The columns a frame must have: those without which no row can be a record."""
+
+
+def _rows(frame: object, name: str) -> list[dict[str, object]]:
+    """The frame's rows as mappings for the records, empty cells left out."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            f"{name} must be a pandas DataFrame, not {type(frame).__name__}",
+            path=name,
+            value=type(frame).__name__,
+            expected="a DataFrame with the columns of the CSV file",
+        )
+    kinds = _KINDS[name]
+    columns = list(frame.columns)
+    valid = ", ".join(kinds)
+    seen: set[object] = set()
+    for column in columns:
+        if column in seen:
+            raise InputError(
+                f"duplicate column {column!r}: each column may appear once",
+                path=f"{name}.{column}",
+                value=column,
+            )
+        seen.add(column)
+        if column not in kinds:
+            raise InputError(
+                f"unknown column {column!r} (expected one of {valid}; select the columns "
+                "to pass, e.g. frame[[...]])",
+                path=f"{name}.{column}",
+                value=column,
+                expected=valid,
+            )
+    for column in _REQUIRED[name]:
+        if column not in seen:
+            raise InputError(
+                f"missing required column {column!r} (the {name} frame needs "
+                f"{', '.join(_REQUIRED[name])})",
+                path=f"{name}.{column}",
+                expected=", ".join(_REQUIRED[name]),
+            )
+    rows: list[dict[str, object]] = [{} for _ in range(len(frame))]
+    for column in columns:
+        assert isinstance(column, str)
+        convert = kinds[column]
+        for i, value in enumerate(frame[column].to_numpy()):
+            if _missing(value):
+                continue
+            cell = convert(value, f"{name}[{i}].{column}")
+            if cell is not _ABSENT:
+                rows[i][column] = cell
+    return rows
+
+
+def appraise_frames(
+    policy: Policy,
+    *,
+    employees: pd.DataFrame,
+    measurements: pd.DataFrame,
+    period: Period | str,
+    incidents: pd.DataFrame | None = None,
+    ratings: pd.DataFrame | None = None,
+    surveys: pd.DataFrame | None = None,
+    distribution: bool = True,
+) -> CohortResult:
+    """Appraise a department from DataFrames, as :func:`medsales.appraise_cohort` does.
+
+    Each frame has the columns of its CSV file (SPEC §10; see ``docs/csv.md``); optional
+    columns may be left out, an unknown column is an error. Empty cells (``NaN``,
+    ``None``, ``NA``, ``NaT``, empty text) are absent. Numbers are exact: text and
+    Decimal cells are read as written; a float cell goes through its shortest ``repr``
+    (``0.1`` → ``Decimal("0.1")``, :func:`medsales.to_decimal`), so read CSV files with
+    ``dtype=str`` to keep every digit. Dates may be ``datetime64`` values at midnight,
+    :class:`datetime.date` objects or ISO text. Ids that pandas read as numbers are
+    written out in digits. The index is ignored; error paths such as
+    ``measurements[12].actual`` count rows from 0 in the frame's order.
+    """
+    return appraise_cohort(
+        policy,
+        employees=_rows(employees, "employees"),
+        measurements=_rows(measurements, "measurements"),
+        incidents=() if incidents is None else _rows(incidents, "incidents"),
+        ratings=() if ratings is None else _rows(ratings, "ratings"),
+        surveys=() if surveys is None else _rows(surveys, "surveys"),
+        period=period,
+        distribution=distribution,
+    )
+
+
+# --------------------------------------------------------------------------- frames out
+
+
+def _shown(value: Fraction | Decimal | None) -> Decimal | None:
+    """A number as the JSON document shows it: exact to 10 decimals, else rounded."""
+    return None if value is None else display(value)
+
+
+def _float(value: object) -> float:
+    if isinstance(value, Decimal | Fraction):
+        return float(value)
+    return math.nan  # an incomplete appraisal has no score
+
+
+def _frame(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    numbers: frozenset[str],
+    *,
+    exact: bool,
+    booleans: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    data: dict[str, pd.Series[Any]] = {}
+    for j, column in enumerate(columns):
+        values = [row[j] for row in rows]
+        if column in numbers:
+            if exact:
+                data[column] = pd.Series(values, dtype=object)
+            else:
+                data[column] = pd.Series([_float(v) for v in values], dtype="float64")
+        elif column in booleans:
+            data[column] = pd.Series(values, dtype=bool)
+        else:
+            data[column] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data, columns=list(columns))
+
+
+def summary_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
+    """One row per appraisal, in the cohort's order (by employee id): the columns of
+    :data:`SUMMARY_COLUMNS`.
+
+    ``team`` is the employee's manager id (``None`` at the top of the organisation), as
+    :meth:`~medsales.CohortResult.team_of` says. With ``exact=True`` (the default) the
+    number columns hold :class:`~decimal.Decimal` objects (dtype ``object``): ``score``
+    exactly as rounded, the others as the JSON document shows them (exact, or rounded
+    half even to 10 decimals when they do not terminate). With ``exact=False`` they are
+    ``float64``, for statistics and plots; an incomplete appraisal has ``NaN`` there.
+    """
+    rows: list[list[object]] = []
+    for a in cohort.appraisals:
+        eid = a.employee_id or ""
+        rows.append(
+            [
+                a.employee_id,
+                cohort.names.get(eid, ""),
+                cohort.team_of(eid),
+                a.role,
+                cohort.period.label,
+                a.score,
+                a.grade,
+                _shown(a.coefficient),
+                a.complete,
+                a.vetoed,
+                a.grade_from_score,
+                a.grade_before_distribution,
+                _shown(a.raw_score),
+                _shown(a.deductions),
+                _shown(a.deduction_applied),
+            ]
+        )
+    return _frame(
+        SUMMARY_COLUMNS,
+        rows,
+        _SUMMARY_NUMBERS,
+        exact=exact,
+        booleans=frozenset({"complete", "vetoed"}),
+    )
+
+
+def _line_row(a: Appraisal, role: str, segment: str | None, line: LineResult) -> list[object]:
+    return [
+        a.employee_id,
+        role,
+        segment,
+        line.section,
+        line.kpi,
+        line.status,
+        _shown(line.actual),
+        _shown(line.target),
+        _shown(line.x),
+        _shown(line.points),
+        _shown(line.weight),
+        _shown(line.section_weight),
+        _shown(line.effective_weight),
+        _shown(line.contribution),
+    ]
+
+
+def breakdown_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
+    """One row per scorecard line of every appraisal: the columns of
+    :data:`BREAKDOWN_COLUMNS`.
+
+    Lines that dropped out are listed with ``effective_weight`` and ``contribution`` 0,
+    as in the JSON document; ``status`` says why. An employee who changed role within the
+    period has the lines of each role segment, ``segment`` naming its dates
+    (``2026-07-01/2026-09-15``; ``None`` otherwise), their contributions adding up to the
+    segment's raw score. Numbers as in :func:`summary_frame`: ``Decimal`` objects with
+    ``exact=True``, ``float64`` with ``exact=False``.
+    """
+    rows: list[list[object]] = []
+    for a in cohort.appraisals:
+        if a.segments:
+            for s in a.segments:
+                label = f"{s.start.isoformat()}/{s.end.isoformat()}"
+                rows.extend(_line_row(a, s.role, label, line) for line in s.appraisal.lines)
+        else:
+            rows.extend(_line_row(a, a.role, None, line) for line in a.lines)
+    return _frame(BREAKDOWN_COLUMNS, rows, _BREAKDOWN_NUMBERS, exact=exact)
