@@ -145,6 +145,7 @@ def main() -> None:
     library(rows[:50])  # warm the policy's caches
     hand_s, hand_mem, hand = timed(hand_loop, rows)
     lib_s, lib_mem, lib = timed(library, rows)
+    # a disagreement must be the hand loop's rounding of an exact tie (SPEC §1)
     mismatches = sum(1 for a, b in zip(hand, lib, strict=True) if a != b)
     print(f"appraisals: {n} (default policy, {ROLE}, 8 KPIs)")
     print(
