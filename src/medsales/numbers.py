@@ -154,25 +154,22 @@ def quantize(value: Fraction, places: int, mode: str) -> Decimal:
             value=mode,
             expected=" | ".join(ROUNDING_MODES),
         ) from None
-    scaled = value * 10**places
-    floor = scaled.numerator // scaled.denominator
-    rest = scaled - floor  # 0 <= rest < 1
-    if rest == 0:
+    # integer arithmetic throughout: value = n / d exactly, d > 0
+    floor, rest = divmod(value.numerator * 10**places, value.denominator)
+    negative = value.numerator < 0
+    if rest == 0 or rounding == decimal.ROUND_FLOOR:
         units = floor
+    elif rounding == decimal.ROUND_CEILING:
+        units = floor + 1
+    elif rounding == decimal.ROUND_DOWN:
+        units = floor + 1 if negative else floor
+    elif rounding == decimal.ROUND_UP:
+        units = floor if negative else floor + 1
     else:
-        half = Fraction(1, 2)
-        negative = value < 0
-        if rounding == decimal.ROUND_FLOOR:
-            units = floor
-        elif rounding == decimal.ROUND_CEILING:
+        twice, whole = 2 * rest, value.denominator  # compare rest with half a unit
+        if twice > whole:
             units = floor + 1
-        elif rounding == decimal.ROUND_DOWN:
-            units = floor + 1 if negative else floor
-        elif rounding == decimal.ROUND_UP:
-            units = floor if negative else floor + 1
-        elif rest > half:
-            units = floor + 1
-        elif rest < half:
+        elif twice < whole:
             units = floor
         elif rounding == decimal.ROUND_HALF_EVEN:
             units = floor + (floor % 2)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import attrs
 from pydantic import ValidationError
 
-from medsales.engine.curves import curve_points, read_x
+from medsales.engine.curves import curve_points, exact, read_x
 from medsales.engine.notes import Note
 from medsales.engine.results import (
     Appraisal,
@@ -318,6 +318,7 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
                 item.x,
                 lower_on_value=line.basis == "value" and kpi.direction == "lower",
                 path=path,
+                x_decimal=m.actual if line.basis == "value" and type(m.actual) is Decimal else None,
             )
             item.notes += read_notes + curve_notes
         pending.append(item)
@@ -439,8 +440,8 @@ def finish(
             )
     deductions = sum((Fraction(c.deduct) for c in counted), _ZERO)
     applied = deductions
-    if policy.max_deduction is not None and deductions > Fraction(policy.max_deduction):
-        applied = Fraction(policy.max_deduction)
+    if policy.max_deduction is not None and deductions > policy.max_deduction:
+        applied = exact(policy.max_deduction)
         all_notes.append(Note.of("max_deduction", total=deductions, limit=policy.max_deduction))
     vetoes = [c for c in counted if c.veto]
     lowest = policy.grades[-1].id
@@ -481,11 +482,11 @@ def finish(
     if final < 0:
         all_notes.append(Note.of("score_floor", score=final))
         final = _ZERO
-    if policy.max_score is not None and final > Fraction(policy.max_score):
+    if policy.max_score is not None and final > policy.max_score:
         all_notes.append(Note.of("max_score", score=final, limit=policy.max_score))
-        final = Fraction(policy.max_score)
+        final = exact(policy.max_score)
     score = quantize(final, policy.score_places, policy.rounding)
-    if Fraction(score) != final:
+    if exact(score) != final:
         all_notes.append(
             Note.of(
                 "rounded",

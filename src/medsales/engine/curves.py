@@ -66,42 +66,57 @@ def curve_points(
     *,
     lower_on_value: bool,
     path: str,
+    x_decimal: Decimal | None = None,
 ) -> tuple[Fraction, list[Note]]:
-    """The points a curve gives for x, with a note for every cap, floor and step taken."""
+    """The points a curve gives for x, with a note for every cap, floor and step taken.
+
+    ``x_decimal``, when x is a Decimal as given (basis ``value``), lets the comparisons
+    with the curve's thresholds run on Decimals, which is exact and faster; the points are
+    the same exact rationals either way.
+    """
     if isinstance(curve, LinearCurve):
-        return _linear(curve, x)
+        return _linear(curve, x, x_decimal)
     if isinstance(curve, StepsCurve):
-        return _steps(curve, x, lower_on_value=lower_on_value)
+        return _steps(curve, x, x_decimal, lower_on_value=lower_on_value)
     if isinstance(curve, PiecewiseCurve):
-        return _piecewise(curve, x)
-    return _scale(curve, x, path=path)
+        return _piecewise(curve, x, x_decimal)
+    return _scale(curve, x, x_decimal, path=path)
 
 
-def _linear(curve: LinearCurve, x: Fraction) -> tuple[Fraction, list[Note]]:
+def _linear(curve: LinearCurve, x: Fraction, xd: Decimal | None) -> tuple[Fraction, list[Note]]:
     multiplier, floor, cap = curve.exact
+    seen: Decimal | Fraction = x if xd is None else xd
+    at_floor = floor if xd is None else curve.floor
+    at_cap = cap if xd is None else curve.cap
     notes: list[Note] = []
-    if floor is not None:
-        if x < floor:
+    if at_floor is not None:
+        if seen < at_floor:
             return _ZERO, [Note.of("floor", x=x, floor=curve.floor)]
-        if x == floor:
+        if seen == at_floor:
             notes.append(Note.of("at_floor", x=x, floor=curve.floor))
-    if cap is not None and x > cap:
+    if at_cap is not None and cap is not None and seen > at_cap:
         notes.append(Note.of("cap", x=x, cap=curve.cap))
         x = cap
     return multiplier * x, notes
 
 
-def _steps(curve: StepsCurve, x: Fraction, *, lower_on_value: bool) -> tuple[Fraction, list[Note]]:
+def _steps(
+    curve: StepsCurve, x: Fraction, xd: Decimal | None, *, lower_on_value: bool
+) -> tuple[Fraction, list[Note]]:
     steps, below = curve.exact
+    seen: Decimal | Fraction = x if xd is None else xd
+    thresholds: list[Decimal | Fraction] = (
+        [t for t, _ in steps] if xd is None else [t for t, _ in curve.steps]
+    )
     chosen = -1
     if lower_on_value:
-        for i, (threshold, _) in enumerate(steps):  # ascending: the first one >= x
-            if threshold >= x:
+        for i, threshold in enumerate(thresholds):  # ascending: the first one >= x
+            if threshold >= seen:
                 chosen = i
                 break
     else:
-        for i, (threshold, _) in enumerate(steps):  # ascending: the last one <= x
-            if threshold <= x:
+        for i, threshold in enumerate(thresholds):  # ascending: the last one <= x
+            if threshold <= seen:
                 chosen = i
     if chosen < 0:
         return below, [Note.of("steps_below", x=x, points=curve.below)]
@@ -109,15 +124,20 @@ def _steps(curve: StepsCurve, x: Fraction, *, lower_on_value: bool) -> tuple[Fra
     return steps[chosen][1], [Note.of("step", threshold=shown_threshold, points=shown_points)]
 
 
-def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]]:
+def _piecewise(
+    curve: PiecewiseCurve, x: Fraction, xd: Decimal | None
+) -> tuple[Fraction, list[Note]]:
     knots, below = curve.exact
-    if x < knots[0][0]:
+    seen: Decimal | Fraction = x if xd is None else xd
+    xs: list[Decimal | Fraction] = (
+        [k for k, _ in knots] if xd is None else [k for k, _ in curve.points]
+    )
+    if seen < xs[0]:
         return below, [Note.of("piecewise_below", x=x, first=curve.points[0][0], points=below)]
-    last_x, last_p = knots[-1]
-    if x >= last_x:
+    if seen >= xs[-1]:
         notes = (
             []
-            if x == last_x
+            if seen == xs[-1]
             else [
                 Note.of(
                     "piecewise_above",
@@ -127,12 +147,12 @@ def _piecewise(curve: PiecewiseCurve, x: Fraction) -> tuple[Fraction, list[Note]
                 )
             ]
         )
-        return last_p, notes
+        return knots[-1][1], notes
     for i in range(len(knots) - 1):
-        (x0, p0), (x1, _) = knots[i], knots[i + 1]
-        if x == x0:
-            return p0, [Note.of("knot", x=x, points=curve.points[i][1])]
-        if x0 < x < x1:
+        if seen == xs[i]:
+            return knots[i][1], [Note.of("knot", x=x, points=curve.points[i][1])]
+        if xs[i] < seen < xs[i + 1]:
+            x0, p0 = knots[i]
             points = p0 + curve.slopes[i] * (x - x0)
             return points, [
                 Note.of("interpolated", left=_knot(curve, i), right=_knot(curve, i + 1))
@@ -145,9 +165,12 @@ def _knot(curve: PiecewiseCurve, i: int) -> str:
     return f"({kx}, {kp})"
 
 
-def _scale(curve: ScaleCurve, x: Fraction, *, path: str) -> tuple[Fraction, list[Note]]:
+def _scale(
+    curve: ScaleCurve, x: Fraction, xd: Decimal | None, *, path: str
+) -> tuple[Fraction, list[Note]]:
     low, high = curve.exact
-    if not low <= x <= high:
+    inside = curve.min <= xd <= curve.max if xd is not None else low <= x <= high
+    if not inside:
         raise InputError(
             f"rating {display(x)} is outside the scale {curve.min}–{curve.max}",
             path=f"{path}.actual",
