@@ -21,7 +21,7 @@ from medsales.catalog import DEMO_FILES, default_policy, default_policy_text, de
 from medsales.check import PROFILES, check_policy
 from medsales.cohort.appraise import CohortResult, appraise_cohort
 from medsales.engine.appraise import Resolved
-from medsales.engine.results import Appraisal
+from medsales.engine.results import Appraisal, document_json
 from medsales.engine.schema import appraisal_json_schema
 from medsales.errors import DataFileError, InputError, MedsalesError, Problem
 from medsales.io import csv as csvio
@@ -352,13 +352,9 @@ def _csv(cohort: CohortResult) -> str:
 
 
 def _documents(cohort: CohortResult, fmt: str) -> str:
-    docs = [a.to_dict() for a in cohort.appraisals]  # sorted by employee_id
-    if fmt == "json":
-        return json.dumps(docs, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-    return "".join(
-        json.dumps(d, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-        for d in docs
-    )
+    if fmt == "json":  # one array, sorted by employee_id as the cohort is
+        return document_json([a.to_dict() for a in cohort.appraisals], indent=2) + "\n"
+    return "".join(a.to_json() + "\n" for a in cohort.appraisals)
 
 
 # --------------------------------------------------------------------------- commands

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -27,7 +26,7 @@ from medsales.engine.periodic import (
     role_spans,
     row_period,
 )
-from medsales.engine.results import Appraisal
+from medsales.engine.results import Appraisal, document_json, policy_ref
 from medsales.errors import InputError, MedsalesError
 from medsales.numbers import display, engine_context
 from medsales.periods import Period, aggregate
@@ -114,11 +113,7 @@ class CohortResult:
         return {
             "format": COHORT_FORMAT,
             "period": self.period.label,
-            "policy": {
-                "id": self.policy.id,
-                "version": self.policy.version,
-                "sha256": self.policy.sha256,
-            },
+            "policy": policy_ref(self.policy),
             "grades_before_distribution": dict(self.grades_before_distribution),
             "grades": dict(self.grades),
             "by_team": [s.to_dict() for s in self.by_team],
@@ -134,14 +129,7 @@ class CohortResult:
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The cohort document as deterministic JSON."""
-        separators = (",", ":") if indent is None else (",", ": ")
-        return json.dumps(
-            self.to_dict(),
-            ensure_ascii=False,
-            sort_keys=True,
-            indent=indent,
-            separators=separators,
-        )
+        return document_json(self.to_dict(), indent=indent)
 
 
 def appraise_cohort(

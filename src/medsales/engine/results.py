@@ -24,6 +24,8 @@ __all__ = [
     "LineResult",
     "LineStatus",
     "Segment",
+    "document_json",
+    "policy_ref",
 ]
 
 APPRAISAL_FORMAT: Final = "medsales.appraisal/1"
@@ -31,6 +33,19 @@ APPRAISAL_FORMAT: Final = "medsales.appraisal/1"
 LineStatus = Literal["scored", "zero", "not_applicable", "missing"]
 """``scored`` from a measurement; ``zero`` kept with 0 points (missing = "zero");
 ``not_applicable`` and ``missing`` dropped out, their weight shared by the others."""
+
+
+def document_json(data: Any, *, indent: int | None = None) -> str:
+    """A result document as JSON: keys sorted, text as written (UTF-8), deterministic."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(
+        data, ensure_ascii=False, sort_keys=True, indent=indent, separators=separators
+    )
+
+
+def policy_ref(policy: Policy) -> dict[str, str]:
+    """What a result names of its policy: id, version and the SHA-256 of its canonical form."""
+    return {"id": policy.id, "version": policy.version, "sha256": policy.sha256}
 
 
 def _num(value: Fraction | Decimal | None) -> str | None:
@@ -165,11 +180,7 @@ class Appraisal:
     @property
     def policy_ref(self) -> dict[str, str]:
         """The policy's id, version and the SHA-256 of its canonical form."""
-        return {
-            "id": self.policy.id,
-            "version": self.policy.version,
-            "sha256": self.policy.sha256,
-        }
+        return policy_ref(self.policy)
 
     def to_dict(self) -> dict[str, Any]:
         """The appraisal document (``medsales.appraisal/1``) as JSON-ready data."""
@@ -199,14 +210,7 @@ class Appraisal:
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The appraisal document as JSON: keys sorted, decimals as strings, deterministic."""
-        separators = (",", ":") if indent is None else (",", ": ")
-        return json.dumps(
-            self.to_dict(),
-            ensure_ascii=False,
-            sort_keys=True,
-            indent=indent,
-            separators=separators,
-        )
+        return document_json(self.to_dict(), indent=indent)
 
     def explain(self, lang: str = "en") -> str:
         """The breakdown as text a person can redo by hand, in ``en`` or ``zh-Hans``."""
