@@ -14,17 +14,18 @@ from pydantic import BaseModel
 from medsales.cohort.derive import rating_metric, survey_metric, team_metric
 from medsales.cohort.distribution import apply_distribution
 from medsales.cohort.organisation import Organisation
-from medsales.engine.appraise import Resolved, normalize_incidents, resolve_period
+from medsales.engine.appraise import Resolved, normalize_incidents
 from medsales.engine.notes import Note
 from medsales.engine.periodic import (
+    PeriodRow,
     RoleSpan,
-    _records,
-    _Row,
     appraise_spans,
     group_rows,
+    required_period,
     resolve_rows,
     role_spans,
     row_period,
+    validate_records,
 )
 from medsales.engine.results import Appraisal, document_json, policy_ref
 from medsales.errors import InputError, MedsalesError
@@ -155,12 +156,12 @@ def appraise_cohort(
         with engine_context():
             return _appraise_cohort(
                 policy,
-                employees=_records(Employee, employees, "employees"),
-                period=_period(policy, period),
-                rows=_records(MeasurementRow, measurements, "measurements"),
+                employees=validate_records(Employee, employees, "employees"),
+                period=required_period(policy, period),
+                rows=validate_records(MeasurementRow, measurements, "measurements"),
                 incidents=normalize_incidents(incidents),
-                surveys=_records(SurveyResponse, surveys, "surveys"),
-                ratings=_records(Rating, ratings, "ratings"),
+                surveys=validate_records(SurveyResponse, surveys, "surveys"),
+                ratings=validate_records(Rating, ratings, "ratings"),
                 distribution=distribution,
                 progress=progress,
             )
@@ -168,13 +169,6 @@ def appraise_cohort(
         raise
     except (ArithmeticError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
         raise InputError(f"cannot appraise the cohort: {exc}") from exc
-
-
-def _period(policy: Policy, period: Period | str) -> Period:
-    resolved = resolve_period(policy, period)
-    if resolved is None:
-        raise InputError("a cohort is appraised for a period", path="period")
-    return resolved
 
 
 def _check_known(
@@ -199,7 +193,7 @@ class _Derived:
         policy: Policy,
         period: Period,
         organisation: Organisation,
-        rows: Mapping[str, Mapping[str, list[_Row]]],
+        rows: Mapping[str, Mapping[str, list[PeriodRow]]],
         surveys: Sequence[tuple[int, SurveyResponse]],
         ratings: Sequence[tuple[int, Rating]],
     ) -> None:
@@ -342,11 +336,10 @@ def _appraise_cohort(
     for eid in sorted(spans_of):
         spans = spans_of[eid]
         derived_kpis = {
-            line.kpi
+            kpi_id
             for span in spans
-            for section in policy.scorecard(span.role).effective_sections
-            for line in section.lines
-            if policy.kpi(line.kpi).derive is not None
+            for kpi_id in policy.scorecard(span.role).kpi_ids
+            if policy.kpi(kpi_id).derive is not None
         }
         values = {}
         for kpi_id in sorted(derived_kpis):

@@ -323,8 +323,7 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
             item.notes += read_notes + curve_notes
         pending.append(item)
 
-    on_card = {line.kpi for _, _, _, line in card.plan}
-    for kpi_id in sorted(set(measurements) - on_card):
+    for kpi_id in sorted(set(measurements) - card.kpi_ids):
         notes.append(Note.of("unused_measurement", kpi=kpi_id, role=role))
 
     kept = tuple(item.status in ("scored", "zero") for item in pending)

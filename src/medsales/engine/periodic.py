@@ -40,13 +40,16 @@ from medsales.policy.models import Incident, Policy
 from medsales.records import Employee, MeasurementRow
 
 __all__ = [
+    "PeriodRow",
     "RoleSpan",
     "appraise_employee",
     "appraise_spans",
     "group_rows",
+    "required_period",
     "resolve_rows",
     "role_spans",
     "row_period",
+    "validate_records",
 ]
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -84,9 +87,9 @@ def appraise_employee(
             return _appraise_employee(
                 policy,
                 employee_id=employee_id,
-                employees=_records(Employee, employees, "employees"),
-                rows=_records(MeasurementRow, measurements, "measurements"),
-                period=_required_period(policy, period),
+                employees=validate_records(Employee, employees, "employees"),
+                rows=validate_records(MeasurementRow, measurements, "measurements"),
+                period=required_period(policy, period),
                 incidents=normalize_incidents(incidents),
             )
     except MedsalesError:
@@ -95,7 +98,8 @@ def appraise_employee(
         raise InputError(f"cannot appraise {employee_id!r}: {exc}") from exc
 
 
-def _required_period(policy: Policy, period: Period | str) -> Period:
+def required_period(policy: Policy, period: Period | str) -> Period:
+    """The appraised period, which row-level appraisal cannot do without."""
     resolved = resolve_period(policy, period)
     if resolved is None:
         raise InputError(
@@ -104,7 +108,7 @@ def _required_period(policy: Policy, period: Period | str) -> Period:
     return resolved
 
 
-def _records(model: type[_M], items: Iterable[Any], name: str) -> list[tuple[int, _M]]:
+def validate_records(model: type[_M], items: Iterable[Any], name: str) -> list[tuple[int, _M]]:
     """Validate every record; each keeps its index for messages."""
     out: list[tuple[int, _M]] = []
     for i, raw in enumerate(items):
@@ -174,7 +178,9 @@ def role_spans(
 
 
 @attrs.frozen
-class _Row:
+class PeriodRow:
+    """A measurement row with its index (for messages) and its period, read once."""
+
     index: int
     period: Period
     row: MeasurementRow
@@ -210,11 +216,11 @@ def group_rows(
     period: Period,
     *,
     employee_id: str | None = None,
-) -> dict[str, dict[str, list[_Row]]]:
+) -> dict[str, dict[str, list[PeriodRow]]]:
     """Rows inside ``period`` by employee and KPI (one employee's when ``employee_id`` is
     given); straddling, duplicate or overlapping rows, rows of unknown KPIs and rows of
     derived KPIs are errors."""
-    grouped: dict[str, dict[str, list[_Row]]] = {}
+    grouped: dict[str, dict[str, list[PeriodRow]]] = {}
     for i, row in rows:
         if employee_id is not None and row.employee_id != employee_id:
             continue
@@ -237,7 +243,7 @@ def group_rows(
         found = row_period(policy, row.period, period, f"measurements[{i}].period")
         if found is not None:
             grouped.setdefault(row.employee_id, {}).setdefault(row.kpi, []).append(
-                _Row(i, found, row)
+                PeriodRow(i, found, row)
             )
     for eid, by_kpi in grouped.items():
         for kpi_id, items in by_kpi.items():
@@ -256,7 +262,7 @@ def group_rows(
     return grouped
 
 
-def resolve_rows(policy: Policy, kpi_id: str, rows: list[_Row], span: RoleSpan) -> Resolved:
+def resolve_rows(policy: Policy, kpi_id: str, rows: list[PeriodRow], span: RoleSpan) -> Resolved:
     """Aggregate one KPI's rows for a span; prorate sum targets by each row's active share."""
     kpi = policy.kpi(kpi_id)
     applicable = [r for r in rows if r.row.applicable]
@@ -325,18 +331,15 @@ def _overlaps(period: Period, span: RoleSpan) -> bool:
 
 
 def _assign_rows(
-    policy: Policy, by_kpi: Mapping[str, list[_Row]], spans: tuple[RoleSpan, ...]
-) -> list[dict[str, list[_Row]]]:
+    policy: Policy, by_kpi: Mapping[str, list[PeriodRow]], spans: tuple[RoleSpan, ...]
+) -> list[dict[str, list[PeriodRow]]]:
     """Each span's rows of the KPIs on its role's scorecard.
 
     A row that overlaps two spans whose scorecards both use its KPI cannot be split
     between them (an actual cannot be divided by days): that is an error.
     """
-    cards = [
-        {line.kpi for s in policy.scorecard(span.role).effective_sections for line in s.lines}
-        for span in spans
-    ]
-    assigned: list[dict[str, list[_Row]]] = [{} for _ in spans]
+    cards = [policy.scorecard(span.role).kpi_ids for span in spans]
+    assigned: list[dict[str, list[PeriodRow]]] = [{} for _ in spans]
     for kpi_id, rows in by_kpi.items():
         for r in rows:
             owners = [
@@ -387,7 +390,7 @@ def appraise_spans(
     *,
     employee_id: str,
     spans: tuple[RoleSpan, ...],
-    rows: Mapping[str, list[_Row]],
+    rows: Mapping[str, list[PeriodRow]],
     period: Period,
     incidents: tuple[Incident, ...],
     derived: Mapping[str, Resolved] | None = None,
@@ -408,12 +411,7 @@ def appraise_spans(
                 period=period.label,
             )
         )
-    on_cards = {
-        line.kpi
-        for span in spans
-        for s in policy.scorecard(span.role).effective_sections
-        for line in s.lines
-    }
+    on_cards = frozenset().union(*(policy.scorecard(span.role).kpi_ids for span in spans))
     roles = ", ".join(dict.fromkeys(span.role for span in spans))
     for kpi_id in sorted(set(rows) - on_cards):
         notes.append(Note.of("unused_measurement", kpi=kpi_id, role=roles))
@@ -421,11 +419,8 @@ def appraise_spans(
     for span, rows_of in zip(spans, _assign_rows(policy, rows, spans), strict=True):
         resolved = {kpi_id: resolve_rows(policy, kpi_id, r, span) for kpi_id, r in rows_of.items()}
         if derived:
-            card = policy.scorecard(span.role)
-            for section in card.effective_sections:
-                for line in section.lines:
-                    if line.kpi in derived:
-                        resolved[line.kpi] = derived[line.kpi]
+            for kpi_id in policy.scorecard(span.role).kpi_ids & derived.keys():
+                resolved[kpi_id] = derived[kpi_id]
         scored_spans.append((span, score_lines(policy, span.role, resolved)))
 
     if len(scored_spans) == 1:

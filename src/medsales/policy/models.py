@@ -405,6 +405,11 @@ class Scorecard(_Model):
         )
 
     @cached_property
+    def kpi_ids(self) -> frozenset[str]:
+        """The KPIs on the scorecard."""
+        return frozenset(line.kpi for _, _, _, line in self.plan)
+
+    @cached_property
     def weight_cache(self) -> dict[tuple[bool, ...], Any]:
         """The engine's effective weights by which lines remain, filled as it meets them
         (the scorecard is immutable, so they never go stale)."""
