@@ -536,3 +536,17 @@ def test_a_broken_bound_fails_the_invariants(monkeypatch: pytest.MonkeyPatch) ->
         medsales.testing.assert_policy_invariants(
             policy, max_examples=20, roles=["sales_representative"]
         )
+
+
+def test_rounding_past_an_exact_bound_is_not_a_violation() -> None:
+    # exact scores stay within the cap of 1.79; rounded to whole points they reach 2
+    from builders import one_line
+
+    policy = one_line(
+        {"type": "linear", "multiplier": 1, "cap": "1.79"}, score_places=0, max_score=None
+    )
+    a = appraise(policy, role="rep", measurements={"sales": 5})
+    assert (a.exact_score, a.score) == (Fraction(179, 100), Decimal(2))
+    medsales.testing.assert_policy_invariants(
+        policy.model_copy(update={"examples": ()}), max_examples=30, roles=["rep"]
+    )

@@ -806,8 +806,11 @@ def _role_invariants(policy: Policy, role: str, max_examples: int) -> None:
             )
             assert a.score is not None
             assert a.score >= 0, f"{where}: score {a.score} below 0"
-            if limit is not None:
-                assert a.score <= limit, f"{where}: score {a.score} above {limit}"
+            if limit is not None:  # the exact score: rounding may pass an exact bound
+                assert a.exact_score is not None
+                assert a.exact_score <= limit, (
+                    f"{where}: score {a.score} (exactly {a.exact_score}) above {limit}"
+                )
             assert a.grade is not None
             assert a.grade in policy.grades_by_id, f"{where}: unknown grade {a.grade}"
             assert a.coefficient == policy.grades_by_id[a.grade].coefficient, (
