@@ -433,3 +433,16 @@ def test_engine_context_is_exact_enough_and_traps_invalid_operations() -> None:
             with pytest.raises(decimal.InvalidOperation):
                 Decimal("Infinity") - Decimal("Infinity")
         assert decimal.getcontext().prec == 3
+
+
+def test_engine_context_is_fresh_in_every_block() -> None:
+    with engine_context() as first:
+        first.prec = 5
+        first.traps[decimal.Inexact] = True
+        with pytest.raises(decimal.Inexact):
+            Decimal(2).sqrt()
+    with engine_context() as second:
+        assert second is not first
+        assert second.prec >= 28
+        assert not second.flags[decimal.Inexact]
+        assert Decimal(2).sqrt() > Decimal("1.41421356237309504880168872420969807")

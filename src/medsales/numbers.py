@@ -1,9 +1,11 @@
 """Exact numbers: the one place where ints, strings and floats become Decimals.
 
 Everything the engine computes is exact. Inputs are converted once, by :func:`to_decimal`;
-the arithmetic runs on :class:`fractions.Fraction`, so that the single rounding at the end
-is the correctly rounded value of the exact result (SPEC §1); values shown for reading are
-rounded half even to :data:`DISPLAY_PLACES` decimals.
+the arithmetic is rational (results are :class:`fractions.Fraction`; on its hot path the
+engine works on :data:`Ratio` integer pairs, which are the same numbers at less cost), so
+that the single rounding at the end is the correctly rounded value of the exact result
+(SPEC §1); values shown for reading are rounded half even to :data:`DISPLAY_PLACES`
+decimals.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from __future__ import annotations
 import decimal
 import math
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal
@@ -23,6 +24,7 @@ __all__ = [
     "DISPLAY_PLACES",
     "ROUNDING_MODES",
     "Number",
+    "Ratio",
     "RoundingMode",
     "decimal_string",
     "display",
@@ -34,6 +36,11 @@ __all__ = [
 
 Number = int | str | Decimal | float
 """What the public API accepts wherever it takes a number."""
+
+Ratio = tuple[int, int]
+"""An exact rational as ``(numerator, denominator)`` with ``denominator > 0``, not always in
+lowest terms: what ``Decimal.as_integer_ratio()`` and ``Fraction.as_integer_ratio()`` give.
+The engine's working form; ``Fraction(*ratio)`` is the same number."""
 
 RoundingMode = Literal["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
 
@@ -70,13 +77,16 @@ def _context() -> decimal.Context:
 
 _EXACT: Final = _context()
 """Used explicitly by the helpers below, so that they never read the caller's context."""
+_ENGINE: Final = _context()
+"""Never used itself (so its flags stay clear): :func:`engine_context` copies it."""
 
 
-@contextmanager
-def engine_context() -> Iterator[decimal.Context]:
-    """The engine's own decimal context: a caller's context never changes a result."""
-    with decimal.localcontext(_context()) as active:
-        yield active
+def engine_context() -> AbstractContextManager[decimal.Context]:
+    """The engine's own decimal context: a caller's context never changes a result.
+
+    Each ``with`` block gets a fresh copy, so nothing set inside one leaks out of it.
+    """
+    return decimal.localcontext(_ENGINE)
 
 
 def to_decimal(value: object, *, path: str = "value") -> Decimal:

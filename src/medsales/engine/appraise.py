@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import attrs
 from pydantic import ValidationError
 
-from medsales.engine.curves import curve_points, exact, read_x
+from medsales.engine.curves import exact, points_at, read_ratio
 from medsales.engine.notes import Note
 from medsales.engine.results import (
     Appraisal,
@@ -27,12 +27,11 @@ from medsales.errors import (
     UnknownRuleError,
     format_path,
 )
-from medsales.numbers import engine_context, quantize, to_decimal
+from medsales.numbers import Ratio, engine_context, quantize, to_decimal
 from medsales.policy.models import (
     SEVERITIES,
     Grade,
     Incident,
-    Line,
     Measurement,
     Policy,
     Scorecard,
@@ -276,19 +275,14 @@ def _appraise(
 def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved]) -> Scored:
     """SPEC §3 and §4: each line's x, points, effective weight and contribution."""
     card = policy.scorecard(role)
-    notes: list[Note] = []
-    pending: list[_Pending] = []
     kpis = policy.kpis_by_id
-    for s, i, section, line in card.plan:
-        kpi = kpis[line.kpi]
+    # first each line's status, x and points; then the weights, which depend on the
+    # lines that remain
+    pending: list[tuple[LineStatus, Fraction | None, Fraction | None, list[Note]]] = []
+    for s, i, _, line in card.plan:
         m = measurements.get(line.kpi)
-        item = _Pending(section.id, section.weight, line, m)
-        if m is not None:
-            item.notes.extend(m.notes)
-        if m is not None and not m.applicable:
-            item.status = "not_applicable"
-            item.notes.append(Note.of("not_applicable"))
-        elif m is None:
+        line_notes = list(m.notes) if m is not None else []
+        if m is None:
             rule = line.missing or policy.missing
             if rule == "error":
                 index = policy.scorecards.index(card)
@@ -304,71 +298,81 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
                     expected="a measurement, or applicable = false",
                 )
             if rule == "zero":
-                item.status, item.points = "zero", _ZERO
-                item.notes.append(Note.of("missing_zero"))
+                line_notes.append(Note.of("missing_zero"))
+                pending.append(("zero", None, _ZERO, line_notes))
             else:
-                item.status = "missing"
-                item.notes.append(Note.of("missing_redistributed"))
+                line_notes.append(Note.of("missing_redistributed"))
+                pending.append(("missing", None, None, line_notes))
+        elif not m.applicable:
+            line_notes.append(Note.of("not_applicable"))
+            pending.append(("not_applicable", None, None, line_notes))
         else:
             assert m.actual is not None
+            direction = kpis[line.kpi].direction
             path = f"measurements.{line.kpi}"
-            item.x, read_notes = read_x(line.basis, kpi.direction, m.actual, m.target, path=path)
-            item.points, curve_notes = curve_points(
+            xr, read_notes = read_ratio(line.basis, direction, m.actual, m.target, path=path)
+            x = Fraction(*xr)
+            line_points, curve_notes = points_at(
                 line.curve,
-                item.x,
-                lower_on_value=line.basis == "value" and kpi.direction == "lower",
+                xr,
+                x,
+                lower_on_value=line.basis == "value" and direction == "lower",
                 path=path,
-                x_decimal=m.actual if line.basis == "value" and type(m.actual) is Decimal else None,
             )
-            item.notes += read_notes + curve_notes
-        pending.append(item)
+            line_notes += read_notes
+            line_notes += curve_notes
+            pending.append(("scored", x, line_points, line_notes))
 
-    for kpi_id in sorted(set(measurements) - card.kpi_ids):
-        notes.append(Note.of("unused_measurement", kpi=kpi_id, role=role))
-
-    kept = tuple(item.status in ("scored", "zero") for item in pending)
+    notes = [
+        Note.of("unused_measurement", kpi=kpi_id, role=role)
+        for kpi_id in sorted(set(measurements) - card.kpi_ids)
+    ]
+    kept = tuple(status in ("scored", "zero") for status, _, _, _ in pending)
     effective_weights, factors, weight_notes = _weights(card, kept)
     notes[:0] = weight_notes
 
     lines: list[LineResult] = []
-    raw = _ZERO
-    for item, effective, factor in zip(pending, effective_weights, factors, strict=True):
+    raw_n, raw_d = 0, 1  # the raw score as an integer ratio, summed exactly
+    for (_, _, section, line), (status, line_x, points, notes_of_line), effective, (fn, fd) in zip(
+        card.plan, pending, effective_weights, factors, strict=True
+    ):
         contribution = _ZERO
-        if effective:
-            assert item.points is not None
-            contribution = factor * item.points  # effective weight × points / 100
-            raw += contribution
-        m = item.measurement
+        if effective and points:
+            # effective weight × points / 100
+            pn, pd = points.as_integer_ratio()
+            contribution = Fraction(fn * pn, fd * pd)
+            cn, cd = contribution.as_integer_ratio()
+            raw_n, raw_d = raw_n * cd + cn * raw_d, raw_d * cd
+        m = measurements.get(line.kpi)
         lines.append(
             LineResult(
-                section=item.section,
-                kpi=item.line.kpi,
-                weight=item.line.weight,
-                section_weight=item.section_weight,
-                status=item.status,
+                section=section.id,
+                kpi=line.kpi,
+                weight=line.weight,
+                section_weight=section.weight,
+                status=status,
                 actual=m.actual if m is not None else None,
                 target=m.target if m is not None else None,
-                x=item.x,
-                points=item.points,
+                x=line_x,
+                points=points,
                 effective_weight=effective,
                 contribution=contribution,
-                notes=tuple(item.notes),
+                notes=tuple(notes_of_line),
             )
         )
-    return Scored(role, tuple(lines), raw if any(kept) else None, tuple(notes))
+    raw = Fraction(raw_n, raw_d) if any(kept) else None
+    return Scored(role, tuple(lines), raw, tuple(notes))
 
 
 def _weights(
     card: Scorecard, kept: tuple[bool, ...]
-) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Note, ...]]:
+) -> tuple[tuple[Fraction, ...], tuple[Ratio, ...], tuple[Note, ...]]:
     """Each line's effective weight when the lines flagged in ``kept`` remain (SPEC §4),
-    the same over 100 (contribution = that × points), and the notes on what was
-    redistributed; computed once per scorecard and pattern."""
+    the same over 100 as an integer ratio (contribution = that × points), and the notes on
+    what was redistributed; computed once per scorecard and pattern."""
     cache = card.weight_cache
     if kept in cache:
-        return cast(
-            "tuple[tuple[Fraction, ...], tuple[Fraction, ...], tuple[Note, ...]]", cache[kept]
-        )
+        return cast("tuple[tuple[Fraction, ...], tuple[Ratio, ...], tuple[Note, ...]]", cache[kept])
     flat = [(sec, line) for sec in card.effective_sections for line in sec.lines]
     line_totals: dict[str, Fraction] = {}
     for (sec, line), keep in zip(flat, kept, strict=True):
@@ -392,21 +396,9 @@ def _weights(
         else _ZERO
         for (sec, line), keep in zip(flat, kept, strict=True)
     )
-    found = (weights, tuple(w / _HUNDRED for w in weights), tuple(notes))
+    found = (weights, tuple((w / _HUNDRED).as_integer_ratio() for w in weights), tuple(notes))
     cache[kept] = found
     return found
-
-
-@attrs.define
-class _Pending:
-    section: str
-    section_weight: Decimal
-    line: Line
-    measurement: Resolved | None
-    status: LineStatus = "scored"
-    x: Fraction | None = None
-    points: Fraction | None = None
-    notes: list[Note] = attrs.field(factory=list)
 
 
 def finish(
@@ -437,7 +429,7 @@ def finish(
             all_notes.append(
                 Note.of("deduction", rule=c.rule, severity=c.severity, points=c.deduct)
             )
-    deductions = sum((Fraction(c.deduct) for c in counted), _ZERO)
+    deductions = sum((exact(c.deduct) for c in counted), _ZERO) if counted else _ZERO
     applied = deductions
     if policy.max_deduction is not None and deductions > policy.max_deduction:
         applied = exact(policy.max_deduction)
@@ -477,7 +469,7 @@ def finish(
             **common,  # type: ignore[arg-type]
         )
 
-    final = scored.raw - applied
+    final = scored.raw - applied if applied else scored.raw
     if final < 0:
         all_notes.append(Note.of("score_floor", score=final))
         final = _ZERO
@@ -485,7 +477,7 @@ def finish(
         all_notes.append(Note.of("max_score", score=final, limit=policy.max_score))
         final = exact(policy.max_score)
     score = quantize(final, policy.score_places, policy.rounding)
-    if exact(score) != final:
+    if score.as_integer_ratio() != final.as_integer_ratio():  # both in lowest terms
         all_notes.append(
             Note.of(
                 "rounded",

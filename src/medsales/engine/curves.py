@@ -1,13 +1,20 @@
-"""From a measurement to points (SPEC §3): the value a line reads, and its curve."""
+"""From a measurement to points (SPEC §3): the value a line reads, and its curve.
+
+The engine works here on integer ratios (:data:`~medsales.numbers.Ratio`): the same exact
+rationals as :class:`~fractions.Fraction`, without building one per step. Comparisons are
+cross-multiplications (denominators are positive), so nothing is ever approximated;
+:func:`read_x` and :func:`curve_points` are the same rules with Fractions in and out.
+"""
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from fractions import Fraction
 
 from medsales.engine.notes import Note
 from medsales.errors import InputError
-from medsales.numbers import display
+from medsales.numbers import Ratio, display
 from medsales.policy.models import (
     Basis,
     Curve,
@@ -18,7 +25,7 @@ from medsales.policy.models import (
     StepsCurve,
 )
 
-__all__ = ["curve_points", "exact", "read_x"]
+__all__ = ["curve_points", "exact", "points_at", "read_ratio", "read_x"]
 
 
 def exact(value: Decimal | Fraction) -> Fraction:
@@ -41,9 +48,29 @@ def read_x(
     path: str,
 ) -> tuple[Fraction, list[Note]]:
     """The value x a line reads: attainment (already "higher is better") or the actual."""
-    a = exact(actual)
+    (n, d), notes = read_ratio(basis, direction, actual, target, path=path)
+    return Fraction(n, d), notes
+
+
+def curve_points(
+    curve: Curve, x: Fraction, *, lower_on_value: bool, path: str
+) -> tuple[Fraction, list[Note]]:
+    """The points a curve gives for x, with a note for every cap, floor and step taken."""
+    return points_at(curve, x.as_integer_ratio(), x, lower_on_value=lower_on_value, path=path)
+
+
+def read_ratio(
+    basis: Basis,
+    direction: Direction,
+    actual: Decimal | Fraction,
+    target: Decimal | Fraction | None,
+    *,
+    path: str,
+) -> tuple[Ratio, list[Note]]:
+    """:func:`read_x` as an integer ratio."""
+    an, ad = actual.as_integer_ratio()
     if basis == "value":
-        return a, []
+        return (an, ad), []
     if target is None or target <= 0:
         raise InputError(
             f'basis "attainment" needs a target > 0, got {target!r}',
@@ -51,130 +78,131 @@ def read_x(
             value=target,
             expected="a target greater than 0",
         )
-    ratio = a / exact(target)
+    tn, td = target.as_integer_ratio()
+    n, d = an * td, ad * tn  # actual / target
     if direction == "higher":
-        return ratio, []
-    raw = 2 - ratio if direction == "lower" else 1 - abs(ratio - 1)
-    if raw < 0:
-        return _ZERO, [Note.of("attainment_floored", raw=raw)]
-    return raw, []
+        return (n, d), []
+    # 2 - ratio for "lower", 1 - |ratio - 1| for "closest"
+    n = 2 * d - n if direction == "lower" else d - abs(n - d)
+    if n < 0:
+        return (0, 1), [Note.of("attainment_floored", raw=Fraction(n, d))]
+    return (n, d), []
 
 
-def curve_points(
-    curve: Curve,
-    x: Fraction,
-    *,
-    lower_on_value: bool,
-    path: str,
-    x_decimal: Decimal | None = None,
+def points_at(
+    curve: Curve, xr: Ratio, x: Fraction, *, lower_on_value: bool, path: str
 ) -> tuple[Fraction, list[Note]]:
-    """The points a curve gives for x, with a note for every cap, floor and step taken.
-
-    ``x_decimal``, when x is a Decimal as given (basis ``value``), lets the comparisons
-    with the curve's thresholds run on Decimals, which is exact and faster; the points are
-    the same exact rationals either way.
-    """
+    """:func:`curve_points` for x given both as a ratio (for the arithmetic) and as a
+    Fraction (for the notes, which keep the exact value they speak of)."""
     if isinstance(curve, LinearCurve):
-        return _linear(curve, x, x_decimal)
+        return _linear(curve, xr, x)
     if isinstance(curve, StepsCurve):
-        return _steps(curve, x, x_decimal, lower_on_value=lower_on_value)
+        return _steps(curve, xr, x, lower_on_value=lower_on_value)
     if isinstance(curve, PiecewiseCurve):
-        return _piecewise(curve, x, x_decimal)
-    return _scale(curve, x, x_decimal, path=path)
+        return _piecewise(curve, xr, x)
+    return _scale(curve, xr, x, path=path)
 
 
-def _linear(curve: LinearCurve, x: Fraction, xd: Decimal | None) -> tuple[Fraction, list[Note]]:
-    multiplier, floor, cap = curve.exact
-    seen: Decimal | Fraction = x if xd is None else xd
-    at_floor = floor if xd is None else curve.floor
-    at_cap = cap if xd is None else curve.cap
+def _linear(curve: LinearCurve, xr: Ratio, x: Fraction) -> tuple[Fraction, list[Note]]:
+    (mn, md), floor, cap = curve.ratios
+    xn, xd = xr
     notes: list[Note] = []
-    if at_floor is not None:
-        if seen < at_floor:
+    if floor is not None:
+        side = xn * floor[1] - floor[0] * xd  # sign of x - floor
+        if side < 0:
             return _ZERO, [Note.of("floor", x=x, floor=curve.floor)]
-        if seen == at_floor:
+        if side == 0:
             notes.append(Note.of("at_floor", x=x, floor=curve.floor))
-    if at_cap is not None and cap is not None and seen > at_cap:
+    if cap is not None and xn * cap[1] > cap[0] * xd:
         notes.append(Note.of("cap", x=x, cap=curve.cap))
-        x = cap
-    return multiplier * x, notes
+        xn, xd = cap
+    return Fraction(mn * xn, md * xd), notes
 
 
 def _steps(
-    curve: StepsCurve, x: Fraction, xd: Decimal | None, *, lower_on_value: bool
+    curve: StepsCurve, xr: Ratio, x: Fraction, *, lower_on_value: bool
 ) -> tuple[Fraction, list[Note]]:
-    steps, below = curve.exact
-    seen: Decimal | Fraction = x if xd is None else xd
-    thresholds: list[Decimal | Fraction] = (
-        [t for t, _ in steps] if xd is None else [t for t, _ in curve.steps]
-    )
+    xn, xd = xr
     chosen = -1
     if lower_on_value:
-        for i, threshold in enumerate(thresholds):  # ascending: the first one >= x
-            if threshold >= seen:
+        for i, (tn, td) in enumerate(curve.ratios):  # ascending: the first one >= x
+            if tn * xd >= xn * td:
                 chosen = i
                 break
     else:
-        for i, threshold in enumerate(thresholds):  # ascending: the last one <= x
-            if threshold <= seen:
-                chosen = i
+        for i, (tn, td) in enumerate(curve.ratios):  # ascending: the last one <= x
+            if tn * xd > xn * td:
+                break
+            chosen = i
+    steps, below = curve.exact
     if chosen < 0:
         return below, [Note.of("steps_below", x=x, points=curve.below)]
-    shown_threshold, shown_points = curve.steps[chosen]
-    return steps[chosen][1], [Note.of("step", threshold=shown_threshold, points=shown_points)]
+    return steps[chosen][1], [_step_notes(curve)[chosen]]
 
 
-def _piecewise(
-    curve: PiecewiseCurve, x: Fraction, xd: Decimal | None
-) -> tuple[Fraction, list[Note]]:
+def _step_notes(curve: StepsCurve) -> tuple[Note, ...]:
+    """The note of each step, the same every time it is reached: built once per curve."""
+    found: tuple[Note, ...] | None = curve.engine_cache.get("step_notes")
+    if found is None:
+        found = tuple(Note.of("step", threshold=t, points=p) for t, p in curve.steps)
+        curve.engine_cache["step_notes"] = found
+    return found
+
+
+def _piecewise(curve: PiecewiseCurve, xr: Ratio, x: Fraction) -> tuple[Fraction, list[Note]]:
     knots, below = curve.exact
-    seen: Decimal | Fraction = x if xd is None else xd
-    xs: list[Decimal | Fraction] = (
-        [k for k, _ in knots] if xd is None else [k for k, _ in curve.points]
-    )
-    if seen < xs[0]:
+    xs, ps, slopes = curve.ratios
+    xn, xd = xr
+    fn, fd = xs[0]
+    if xn * fd < fn * xd:
         return below, [Note.of("piecewise_below", x=x, first=curve.points[0][0], points=below)]
-    if seen >= xs[-1]:
-        notes = (
-            []
-            if seen == xs[-1]
-            else [
-                Note.of(
-                    "piecewise_above",
-                    x=x,
-                    last=curve.points[-1][0],
-                    points=curve.points[-1][1],
-                )
-            ]
-        )
-        return knots[-1][1], notes
-    for i in range(len(knots) - 1):
-        if seen == xs[i]:
-            return knots[i][1], [Note.of("knot", x=x, points=curve.points[i][1])]
-        if xs[i] < seen < xs[i + 1]:
-            x0, p0 = knots[i]
-            points = p0 + curve.slopes[i] * (x - x0)
-            return points, [
-                Note.of("interpolated", left=_knot(curve, i), right=_knot(curve, i + 1))
-            ]
+    ln, ld = xs[-1]
+    if xn * ld >= ln * xd:
+        if xn * ld == ln * xd:
+            return knots[-1][1], []
+        last_x, last_points = curve.points[-1]
+        return knots[-1][1], [Note.of("piecewise_above", x=x, last=last_x, points=last_points)]
+    for i in range(len(xs) - 1):
+        kn, kd = xs[i]
+        if xn * kd == kn * xd:
+            return knots[i][1], [_knot_notes(curve)[0][i]]
+        nn, nd = xs[i + 1]
+        if xn * nd < nn * xd:  # between knot i and knot i + 1
+            (pn, pd), (sn, sd) = ps[i], slopes[i]
+            # p0 + slope × (x - x0), over one common denominator
+            run, run_d = xn * kd - kn * xd, xd * kd
+            points = Fraction(pn * sd * run_d + sn * run * pd, pd * sd * run_d)
+            return points, [_knot_notes(curve)[1][i]]
     raise AssertionError("unreachable: x lies within the knots")  # pragma: no cover
 
 
-def _knot(curve: PiecewiseCurve, i: int) -> str:
-    kx, kp = curve.points[i]
-    return f"({kx}, {kp})"
+def _knot_notes(curve: PiecewiseCurve) -> tuple[tuple[Note, ...], tuple[Note, ...]]:
+    """The note of x at each knot, and of x between each pair of knots: the same every
+    time, so built once per curve."""
+    found: tuple[tuple[Note, ...], tuple[Note, ...]] | None = curve.engine_cache.get("notes")
+    if found is None:
+        at = tuple(
+            Note.of("knot", x=kx, points=kp)
+            for (kx, _), (_, kp) in zip(curve.exact[0], curve.points, strict=True)
+        )
+        shown = [f"({kx}, {kp})" for kx, kp in curve.points]
+        between = tuple(
+            Note.of("interpolated", left=left, right=right)
+            for left, right in itertools.pairwise(shown)
+        )
+        found = curve.engine_cache["notes"] = (at, between)
+    return found
 
 
-def _scale(
-    curve: ScaleCurve, x: Fraction, xd: Decimal | None, *, path: str
-) -> tuple[Fraction, list[Note]]:
-    low, high = curve.exact
-    inside = curve.min <= xd <= curve.max if xd is not None else low <= x <= high
-    if not inside:
+def _scale(curve: ScaleCurve, xr: Ratio, x: Fraction, *, path: str) -> tuple[Fraction, list[Note]]:
+    (ln, ld), (hn, hd), (wn, wd) = curve.ratios
+    xn, xd = xr
+    if xn * ld < ln * xd or xn * hd > hn * xd:
         raise InputError(
             f"rating {display(x)} is outside the scale {curve.min}–{curve.max}",
             path=f"{path}.actual",
             value=x,
             expected=f"a rating from {curve.min} to {curve.max}",
         )
-    return (x - low) / (high - low) * 100, []
+    # (x - min) / (max - min) × 100
+    return Fraction((xn * ld - ln * xd) * wd * 100, xd * ld * wn), []

@@ -29,7 +29,7 @@ from pydantic import (
 
 from medsales.errors import MedsalesError, PolicyError, Problem, format_path
 from medsales.labels import Label
-from medsales.numbers import to_decimal
+from medsales.numbers import Ratio, to_decimal
 
 __all__ = [
     "FORMAT",
@@ -129,6 +129,17 @@ class _Model(BaseModel):
         arbitrary_types_allowed=False,
         ignored_types=(cached_property,),
     )
+
+
+class _EngineCache:
+    """A place for what the engine derives from an immutable part of a policy (notes it
+    would otherwise build on every appraisal), filled as the engine meets them."""
+
+    @cached_property
+    def engine_cache(self) -> dict[str, Any]:
+        """What the engine has derived from this object so far (never stale: the object
+        is immutable)."""
+        return {}
 
 
 # --------------------------------------------------------------------------- catalog
@@ -257,6 +268,15 @@ class LinearCurve(_Model):
             None if self.cap is None else Fraction(self.cap),
         )
 
+    @cached_property
+    def ratios(self) -> tuple[Ratio, Ratio | None, Ratio | None]:
+        """(multiplier, floor, cap) as integer ratios, built once."""
+        return (
+            self.multiplier.as_integer_ratio(),
+            None if self.floor is None else self.floor.as_integer_ratio(),
+            None if self.cap is None else self.cap.as_integer_ratio(),
+        )
+
     @model_validator(mode="after")
     def _floor_below_cap(self) -> LinearCurve:
         if self.floor is not None and self.cap is not None and self.floor > self.cap:
@@ -278,7 +298,7 @@ def _strictly_increasing(points: tuple[Point, ...], what: str) -> tuple[Point, .
     return points
 
 
-class StepsCurve(_Model):
+class StepsCurve(_EngineCache, _Model):
     """Points of the step reached; thresholds listed in strictly increasing order."""
 
     type: Literal["steps"]
@@ -290,13 +310,18 @@ class StepsCurve(_Model):
         """(steps, below) as exact rationals, built once."""
         return _exact_points(self.steps), Fraction(self.below)
 
+    @cached_property
+    def ratios(self) -> tuple[Ratio, ...]:
+        """The thresholds as integer ratios, built once."""
+        return tuple(t.as_integer_ratio() for t, _ in self.steps)
+
     @field_validator("steps")
     @classmethod
     def _ordered(cls, steps: tuple[Point, ...]) -> tuple[Point, ...]:
         return _strictly_increasing(steps, "step thresholds")
 
 
-class PiecewiseCurve(_Model):
+class PiecewiseCurve(_EngineCache, _Model):
     """Linear interpolation between knots; flat after the last; ``below`` before the first."""
 
     type: Literal["piecewise"]
@@ -316,6 +341,16 @@ class PiecewiseCurve(_Model):
         knots = self.exact[0]
         return tuple((p1 - p0) / (x1 - x0) for (x0, p0), (x1, p1) in itertools.pairwise(knots))
 
+    @cached_property
+    def ratios(self) -> tuple[tuple[Ratio, ...], tuple[Ratio, ...], tuple[Ratio, ...]]:
+        """(knot x values, knot points, slopes) as integer ratios, built once."""
+        knots = self.exact[0]
+        return (
+            tuple(x.as_integer_ratio() for x, _ in knots),
+            tuple(p.as_integer_ratio() for _, p in knots),
+            tuple(s.as_integer_ratio() for s in self.slopes),
+        )
+
     @field_validator("points")
     @classmethod
     def _ordered(cls, points: tuple[Point, ...]) -> tuple[Point, ...]:
@@ -333,6 +368,12 @@ class ScaleCurve(_Model):
     def exact(self) -> tuple[Fraction, Fraction]:
         """(min, max) as exact rationals, built once."""
         return Fraction(self.min), Fraction(self.max)
+
+    @cached_property
+    def ratios(self) -> tuple[Ratio, Ratio, Ratio]:
+        """(min, max, max − min) as integer ratios, built once."""
+        low, high = self.exact
+        return low.as_integer_ratio(), high.as_integer_ratio(), (high - low).as_integer_ratio()
 
     @model_validator(mode="after")
     def _range(self) -> ScaleCurve:
