@@ -101,6 +101,8 @@ def to_decimal(value: object, *, path: str = "value") -> Decimal:
     >>> to_decimal(" 12.50 ")
     Decimal('12.50')
     """
+    if type(value) is Decimal and value.is_finite():  # the common case, taken as it is
+        return value
     if isinstance(value, bool):
         raise _not_a_number(value, path)
     if isinstance(value, Decimal):
