@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from medsales.__about__ import __version__
 from medsales.catalog import DEMO_FILES, default_policy, default_policy_text, demo_file_text
@@ -25,6 +25,7 @@ from medsales.engine.results import Appraisal, document_json
 from medsales.engine.schema import appraisal_json_schema
 from medsales.errors import DataFileError, InputError, MedsalesError, Problem
 from medsales.io import csv as csvio
+from medsales.labels import pick
 from medsales.numbers import display
 from medsales.periods import Period
 from medsales.policy.io import dump_policy, load_policy, policy_json_schema
@@ -38,7 +39,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
-LANGS = ("en", "zh-Hans")
+LANGS = ("en", "zh-Hans", "zh-Hant")
 _PROGRESS_FROM = 200  # people: below that a run takes well under a second
 
 
@@ -293,7 +294,7 @@ def _cohort(
 
 
 def _table(cohort: CohortResult, lang: str, out: TextIO) -> None:
-    header = HEADERS["zh-Hans" if lang == "zh-Hans" else "en"]
+    header = pick(HEADERS, lang)
     rows = ranked_rows(cohort, lang)
     if out.isatty():
         try:
@@ -383,14 +384,11 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     inputs = _demo_inputs(policy)
     period = args.period or _latest_complete_quarter(inputs, policy)
     cohort = _cohort(policy, inputs, period, distribution=True, stderr=err)
-    zh = args.lang == "zh-Hans"
-    people = len({e.employee_id for e in inputs.employees})
-    title = (
-        f"medsales 演示：合成的医疗销售部（{people} 人，数据为虚构），考核方案 {policy.id} "
-        f"{policy.version}，考核期 {cohort.period.label}"
-        if zh
-        else f"medsales demo: a synthetic medical sales department ({people} people, "
-        f"made-up data), policy {policy.id} {policy.version}, period {cohort.period.label}"
+    title = pick(_DEMO_TITLE, args.lang).format(
+        people=len({e.employee_id for e in inputs.employees}),
+        policy=policy.id,
+        version=policy.version,
+        period=cohort.period.label,
     )
     print(title, file=out)
     print(file=out)
@@ -404,6 +402,16 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         else next((a for a in cohort.appraisals if a.segments or a.vetoed), cohort.appraisals[0])
     )
     out.write(chosen.explain(args.lang))
+
+
+_DEMO_TITLE: Final = {
+    "en": "medsales demo: a synthetic medical sales department ({people} people, made-up "
+    "data), policy {policy} {version}, period {period}",
+    "zh-Hans": "medsales 演示：合成的医疗销售部（{people} 人，数据为虚构），考核方案 {policy} "
+    "{version}，考核期 {period}",
+    "zh-Hant": "medsales 演示：合成的醫療銷售部（{people} 人，數據為虛構），考核方案 {policy} "
+    "{version}，考核期 {period}",
+}
 
 
 def _cmd_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:

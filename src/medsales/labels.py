@@ -17,7 +17,7 @@ Tags are matched case-insensitively, as BCP 47 says; they are stored as written.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -25,7 +25,7 @@ from pydantic_core import core_schema
 
 from medsales.errors import PolicyError
 
-__all__ = ["LANGUAGES", "Label", "fallback_chain"]
+__all__ = ["LANGUAGES", "Label", "fallback_chain", "pick"]
 
 LANGUAGES: Final = ("en", "zh-Hans", "zh-Hant")
 """The languages every built-in label carries."""
@@ -67,6 +67,26 @@ def fallback_chain(lang: str) -> tuple[str, ...]:
     for tag in chain:
         unique.setdefault(tag.lower(), tag)
     return tuple(unique.values())
+
+
+T = TypeVar("T")
+
+
+def pick(tables: Mapping[str, T], lang: str) -> T:
+    """The entry of ``tables`` (keyed by language tag, ``en`` among them) for ``lang``, by
+    the same fallback order as labels: how fixed words and messages choose their language.
+
+    >>> pick({"en": "Grade", "zh-Hans": "等级", "zh-Hant": "等級"}, "zh-TW")
+    '等級'
+    >>> pick({"en": "Grade", "zh-Hans": "等级"}, "fr")
+    'Grade'
+    """
+    folded = {tag.lower(): entry for tag, entry in tables.items()}
+    for tag in fallback_chain(lang):
+        entry = folded.get(tag.lower())
+        if entry is not None:
+            return entry
+    return tables["en"]
 
 
 class Label(Mapping[str, str]):

@@ -17,7 +17,7 @@ from typing import Final
 
 from medsales.cohort.appraise import CohortResult, GroupSummary
 from medsales.engine.results import Appraisal, LineResult
-from medsales.labels import fallback_chain
+from medsales.labels import pick
 from medsales.numbers import display, quantize
 from medsales.render import HEADERS, ranked_rows
 
@@ -136,6 +136,52 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "not_applicable": "不适用",
         "missing": "无数据",
     },
+    "zh-Hant": {
+        "appraisal": "績效考核",
+        "employee": "員工",
+        "role": "崗位",
+        "period": "考核期",
+        "policy": "考核方案",
+        "section": "維度",
+        "kpi": "指標",
+        "status": "狀態",
+        "actual": "實際值",
+        "target": "目標值",
+        "x": "x",
+        "points": "得分",
+        "weight": "權重",
+        "eff": "有效權重",
+        "contribution": "貢獻分",
+        "notes": "說明",
+        "raw": "加權得分（貢獻分合計）",
+        "combined_raw": "加權得分（崗位分段按天數合併）",
+        "deductions": "行為規範扣分",
+        "final": "最終得分",
+        "grade": "等級",
+        "coefficient": "績效係數",
+        "vetoed": "一票否決",
+        "incomplete": "考核不完整",
+        "conduct": "行為規範",
+        "not_counted": "不計",
+        "segment": "崗位分段",
+        "days": "天",
+        "grades": "等級分布",
+        "before": "強制分布前",
+        "count": "人數",
+        "share": "佔比",
+        "appraisals": "人",
+        "complete": "完整",
+        "mean": "平均",
+        "median": "中位數",
+        "min": "最低",
+        "max": "最高",
+        "team": "團隊（經理）",
+        "no_manager": "—（無上級）",
+        "scored": "計分",
+        "zero": "記 0 分",
+        "not_applicable": "不適用",
+        "missing": "無數據",
+    },
 }
 
 
@@ -144,7 +190,7 @@ _NUM: Final = ' class="num"'
 
 def _words(lang: str) -> Mapping[str, str]:
     """The fixed words of the HTML views in ``lang`` (``en`` or ``zh-Hans``, by fallback)."""
-    return _WORDS[next((t for t in fallback_chain(lang) if t in _WORDS), "en")]
+    return pick(_WORDS, lang)
 
 
 def _e(text: object) -> str:
@@ -329,7 +375,7 @@ def appraisal_html(appraisal: Appraisal, lang: str = "en") -> str:
 
 def _ranked_table(cohort: CohortResult, lang: str = "en") -> str:
     """The ranked table of a cohort (best first), as the command line prints it."""
-    header = HEADERS[next((t for t in fallback_chain(lang) if t in HEADERS), "en")]
+    header = pick(HEADERS, lang)
     return _table(header, ranked_rows(cohort, lang), numeric=(0, 4, 6))
 
 

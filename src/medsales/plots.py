@@ -34,6 +34,7 @@ from matplotlib.ticker import MaxNLocator
 from medsales.cohort.appraise import CohortResult
 from medsales.engine.results import Appraisal
 from medsales.errors import InputError
+from medsales.labels import pick
 
 __all__ = [
     "CJK_FONTS",
@@ -79,7 +80,7 @@ _WORDS: Final = {
         "veto": " (veto)",
         "days": "d",
     },
-    "zh": {
+    "zh-Hans": {
         "grades": "等级分布",
         "count": "人数",
         "scores": "最终得分",
@@ -93,6 +94,22 @@ _WORDS: Final = {
         "points": "分",
         "top": "—（无上级）",
         "veto": "（一票否决）",
+        "days": "天",
+    },
+    "zh-Hant": {
+        "grades": "等級分布",
+        "count": "人數",
+        "scores": "最終得分",
+        "score": "最終得分",
+        "team": "團隊（經理）",
+        "role": "崗位",
+        "contributions": "各指標貢獻分",
+        "raw": "加權得分",
+        "deductions": "扣分",
+        "final": "最終得分",
+        "points": "分",
+        "top": "—（無上級）",
+        "veto": "（一票否決）",
         "days": "天",
     },
 }
@@ -118,7 +135,7 @@ def _language(lang: str) -> tuple[str, dict[str, Any]]:
 
 
 def _words(lang: str) -> dict[str, str]:
-    return _WORDS["zh" if lang.lower().startswith("zh") else "en"]
+    return pick(_WORDS, lang)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:

@@ -11,7 +11,7 @@ from typing import Final
 
 from medsales.cohort.appraise import CohortResult
 from medsales.engine.results import Appraisal
-from medsales.labels import fallback_chain
+from medsales.labels import pick
 from medsales.numbers import display
 
 __all__ = ["HEADERS", "flags", "grade_chart", "ranked", "ranked_rows", "table_text"]
@@ -19,6 +19,7 @@ __all__ = ["HEADERS", "flags", "grade_chart", "ranked", "ranked_rows", "table_te
 HEADERS: Final[Mapping[str, tuple[str, ...]]] = {
     "en": ("#", "employee", "name", "role", "score", "grade", "coefficient", "flags"),
     "zh-Hans": ("#", "员工", "姓名", "岗位", "得分", "等级", "绩效系数", "标记"),
+    "zh-Hant": ("#", "員工", "姓名", "崗位", "得分", "等級", "績效係數", "標記"),
 }
 _FLAGS: Final[Mapping[str, Mapping[str, str]]] = {
     "en": {
@@ -39,12 +40,21 @@ _FLAGS: Final[Mapping[str, Mapping[str, str]]] = {
         "deductions": "扣{points}分",
         "partial": "部分在岗",
     },
+    "zh-Hant": {
+        "vetoed": "一票否決",
+        "incomplete": "不完整",
+        "capped": "等級封頂",
+        "moved": "強制分布 {before}→{after}",
+        "segments": "崗位變動",
+        "deductions": "扣{points}分",
+        "partial": "部分在崗",
+    },
 }
-_CHART: Final[Mapping[str, str]] = {"en": "Grade distribution", "zh-Hans": "等级分布"}
-
-
-def _lang(lang: str, table: Mapping[str, object]) -> str:
-    return next((tag for tag in fallback_chain(lang) if tag in table), "en")
+_CHART: Final[Mapping[str, str]] = {
+    "en": "Grade distribution",
+    "zh-Hans": "等级分布",
+    "zh-Hant": "等級分布",
+}
 
 
 def ranked(cohort: CohortResult) -> list[Appraisal]:
@@ -57,7 +67,7 @@ def ranked(cohort: CohortResult) -> list[Appraisal]:
 
 def flags(appraisal: Appraisal, lang: str = "en") -> str:
     """Short marks for what changed an appraisal: veto, caps, distribution, role change."""
-    words = _FLAGS[_lang(lang, _FLAGS)]
+    words = pick(_FLAGS, lang)
     codes = {note.code for note in appraisal.notes}
     out: list[str] = []
     if not appraisal.complete:
@@ -124,7 +134,7 @@ def grade_chart(cohort: CohortResult, lang: str = "en", width: int = 40) -> str:
     counts = cohort.grades
     total = sum(counts.values())
     most = max(counts.values(), default=0) or 1
-    lines = [_CHART[_lang(lang, _CHART)] + f" ({cohort.period.label}, n = {total})"]
+    lines = [pick(_CHART, lang) + f" ({cohort.period.label}, n = {total})"]
     labels = [f"{g.id} {g.name.text(lang)}" if g.name else g.id for g in cohort.policy.grades]
     pad = max(_width(label) for label in labels) + 2
     for grade, label in zip(cohort.policy.grades, labels, strict=True):

@@ -25,6 +25,7 @@ except ImportError as exc:
 
 from medsales.__about__ import __version__
 from medsales.cohort.appraise import CohortResult
+from medsales.labels import pick
 from medsales.notebook import (
     CSS,
     _appraisal_body,
@@ -90,6 +91,21 @@ _TEXT: Final = {
         "explained": "逐人考核明细",
         "footer": "由 medsales {version} 生成。得分由精确值只舍入一次；每份明细都可以手工复算。",
     },
+    "zh-Hant": {
+        "title": "績效考核：{department}，{period}",
+        "policy": "考核方案",
+        "sha256": "SHA-256",
+        "period": "考核期",
+        "appraisals": "考核人數",
+        "complete": "其中完整 {complete} 人",
+        "ranking": "排名",
+        "grades": "等級分布",
+        "scores": "各團隊得分分布",
+        "teams": "團隊",
+        "roles": "崗位",
+        "explained": "逐人考核明細",
+        "footer": "由 medsales {version} 生成。得分由精確值只舍入一次；每份明細都可以手工複算。",
+    },
 }
 _PROLOG: Final = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
 _REFERENCE: Final = re.compile(r"""(\bid="|\bhref="#|url\(#)""")
@@ -122,10 +138,10 @@ def render_report(cohort: CohortResult, *, lang: str = "en", title: str | None =
     It holds the title, the policy's id, version and SHA-256, the period, the ranked
     table, the grade distribution (chart and table), a histogram of the scores per team,
     statistics per team and per role, and each appraisal's breakdown in a ``<details>``
-    element, best score first. ``lang`` is ``en`` or ``zh-Hans``; ``title`` replaces the
-    default one. Write it with :func:`medsales.io.write_text_atomic`.
+    element, best score first. ``lang`` is ``en``, ``zh-Hans`` or ``zh-Hant``; ``title``
+    replaces the default one. Write it with :func:`medsales.io.write_text_atomic`.
     """
-    t = _TEXT["zh-Hans" if lang.lower().startswith("zh") else "en"]
+    t = pick(_TEXT, lang)
     w = _words(lang)
     policy = cohort.policy
     period = cohort.period

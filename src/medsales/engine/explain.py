@@ -1,4 +1,4 @@
-"""The breakdown of an appraisal as text a person can redo by hand (en, zh-Hans)."""
+"""The breakdown of an appraisal as text a person can redo by hand (en, zh-Hans, zh-Hant)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Final
 
-from medsales.labels import fallback_chain
+from medsales.labels import pick
 from medsales.numbers import display
 
 if TYPE_CHECKING:
@@ -84,15 +84,45 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "formula": "有效权重 = 维度权重 / 剩余维度权重合计 × 指标权重 / 剩余指标权重合计 × 100；"
         "贡献分 = 有效权重 × 得分 / 100",
     },
+    "zh-Hant": {
+        "title": "績效考核",
+        "employee": "員工",
+        "role": "崗位",
+        "period": "考核期",
+        "policy": "考核方案",
+        "section": "維度",
+        "weight": "權重",
+        "kpi": "指標",
+        "actual": "實際值",
+        "target": "目標值",
+        "x": "x",
+        "points": "得分",
+        "eff": "有效權重",
+        "contribution": "貢獻分",
+        "raw": "加權得分（貢獻分合計）",
+        "deductions": "行為規範扣分",
+        "final": "最終得分",
+        "grade": "等級",
+        "coefficient": "績效係數",
+        "vetoed": "一票否決",
+        "incomplete": "考核不完整",
+        "notes": "說明",
+        "conduct": "行為規範",
+        "not_counted": "不計",
+        "segment": "崗位分段",
+        "combined_raw": "加權得分（崗位分段按天數合併）",
+        "combined_formula": "加權得分 = Σ（分段加權得分 × 分段天數）/ Σ 分段天數；行為規範扣分在合"
+        "併後的得分上計一次",
+        "days": "天",
+        "none": "—",
+        "formula": "有效權重 = 維度權重 / 剩餘維度權重合計 × 指標權重 / 剩餘指標權重合計 × 100；貢"
+        "獻分 = 有效權重 × 得分 / 100",
+    },
 }
 
 
 def _words(lang: str) -> Mapping[str, str]:
-    folded = {tag.lower(): words for tag, words in _WORDS.items()}
-    for tag in fallback_chain(lang):
-        if tag.lower() in folded:
-            return folded[tag.lower()]
-    return _WORDS["en"]  # pragma: no cover - "en" ends every chain
+    return pick(_WORDS, lang)
 
 
 def _n(value: Fraction | Decimal | None, none: str) -> str:

@@ -1,4 +1,4 @@
-"""Notes: why a rule changed a number, as structured data rendered in en or zh-Hans."""
+"""Notes: why a rule changed a number, as structured data rendered in en, zh-Hans or zh-Hant."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Final
 
 import attrs
 
-from medsales.labels import fallback_chain
+from medsales.labels import pick
 from medsales.numbers import display
 
 __all__ = ["MESSAGES", "Note"]
@@ -102,10 +102,50 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "team_rollup": "团队汇总（{how}）{kpi}，共 {count} 人：{members}",
         "distribution": "等级 {before} 受强制分布（{mode}）限制：调整为 {after}",
     },
+    "zh-Hant": {
+        "cap": "x {x} 受上限 {cap} 限制",
+        "floor": "x {x} 低於下限 {floor}：記 0 分",
+        "at_floor": "x {x} 恰好等於下限 {floor}：保留得分",
+        "attainment_floored": "達成率 {raw} 按 0 計",
+        "steps_below": "x {x} 未達到任何檔位：按 below 記 {points} 分",
+        "step": "達到檔位 {threshold}：{points} 分",
+        "piecewise_below": "x {x} 低於第一個節點 {first}：按 below 記 {points} 分",
+        "piecewise_above": "x {x} 超過最後一個節點 {last}：{points} 分",
+        "interpolated": "在節點 {left} 與 {right} 之間線性插值",
+        "knot": "x {x} 恰在節點上：{points} 分",
+        "not_applicable": "不適用：剔除，其權重由其他指標按比例分攤",
+        "missing_redistributed": "無數據：剔除，其權重由其他指標按比例分攤",
+        "missing_zero": '無數據：保留並記 0 分（missing = "zero"）',
+        "section_dropped": "維度 {section} 無剩餘指標：剔除，其權重 {weight} 由其他維度分攤",
+        "redistributed": "指標權重重新歸一：維度 {section} 剩餘 {line_total}/100",
+        "sections_redistributed": "維度權重重新歸一：剩餘 {total}/100",
+        "unused_measurement": "{kpi} 不在崗位 {role} 的考核表中：未使用",
+        "deduction": "{rule}（{severity}）：扣 {points} 分",
+        "max_deduction": "扣分合計 {total} 受扣分上限 {limit} 限制",
+        "score_floor": "得分 {score} 按 0 計",
+        "max_score": "得分 {score} 受最高分 {limit} 限制",
+        "rounded": "精確得分 {exact} 按 {mode} 保留 {places} 位小數：{score}",
+        "grade_cap": "等級 {before} 因 {rule}（{severity}）封頂為 {cap}",
+        "veto": "{rule}（{severity}）一票否決：最低等級 {grade}",
+        "incident_outside_period": "{rule} 事件（{date}）不在 {period} 內：不計",
+        "incomplete": "考核不完整：{reason}",
+        "aggregated": "{count} 條記錄按 {how} 彙總（{periods}）",
+        "prorated": "目標 {target} × 在崗比例 {share}（按{method}）= {prorated}",
+        "active_part": "在崗 {start} – {end}：{period} 共 {period_days} 天中的 {days} 天",
+        "segment": "任 {role}（{start} – {end}，{days} 天）：加權得分 {raw}",
+        "segment_incomplete": "任 {role}（{start} – {end}）：考核不完整，不參與合併",
+        "segments_combined": "{count} 個崗位分段的加權得分按天數合併：{raw}",
+        "too_few_responses": "有效問卷不足：{count} 份，至少需要 {minimum} 份",
+        "survey": "{count} 份問卷按 {method} 計算：{value}",
+        "group_dropped": "評價組 {group} 剔除：{count} 份評價，少於 {minimum} 份",
+        "rater_group": "{group}：{count} 份評價的{how} = {value}，權重 {weight}",
+        "no_ratings": "{kpi} 沒有評價人數足夠的評價組",
+        "ratings_combined": "按已有評價組加權（權重合計 {weight}）：{value}",
+        "no_team_values": "團隊成員（{scope}）均無 {kpi} 數據",
+        "team_rollup": "團隊彙總（{how}）{kpi}，共 {count} 人：{members}",
+        "distribution": "等級 {before} 受強制分布（{mode}）限制：調整為 {after}",
+    },
 }
-
-
-_FOLDED: Final = {tag.lower(): table for tag, table in MESSAGES.items()}
 
 
 def _show(value: object) -> str:
@@ -136,12 +176,9 @@ class Note:
         return {k: _show(v) for k, v in self.params}
 
     def text(self, lang: str = "en") -> str:
-        """The note in ``lang`` (``en`` or ``zh-Hans``; others fall back as labels do)."""
-        for tag in fallback_chain(lang):
-            table = _FOLDED.get(tag.lower())
-            if table is not None:
-                return table[self.code].format(**self.rendered())
-        raise AssertionError("unreachable: 'en' ends every fallback chain")  # pragma: no cover
+        """The note in ``lang`` (``en``, ``zh-Hans`` or ``zh-Hant``; others fall back as
+        labels do)."""
+        return pick(MESSAGES, lang)[self.code].format(**self.rendered())
 
     def to_dict(self) -> dict[str, object]:
         """The note as JSON-ready data: code, parameters and the English text."""
