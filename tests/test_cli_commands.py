@@ -302,6 +302,26 @@ def test_whatif_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert "points per unit (others fixed):" in out
 
 
+@pytest.mark.parametrize(
+    ("lang", "head", "title"),
+    [
+        ("zh-Hans", "E033（sales_representative），当前 82.77 D：无法达到 A：", "每单位的得分变化"),
+        ("zh-Hant", "E033（sales_representative），當前 82.77 D：無法達到 A：", "每單位的得分變化"),
+    ],
+)
+def test_whatif_in_chinese(
+    capsys: pytest.CaptureFixture[str], lang: str, head: str, title: str
+) -> None:
+    code, out, _ = run(
+        capsys, "whatif", "E033", "--kpi", "sales_revenue", "--grade", "A", "--demo", "--lang", lang
+    )
+    assert code == 0
+    assert out.startswith(head)
+    assert "integrity（critical）" in out
+    assert title in out
+    assert "  sales_revenue：" in out
+
+
 def test_whatif_and_explain_need_files_or_demo(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "whatif", "E021", "--kpi", "sales_revenue", "--grade", "B")
     assert code == 2

@@ -24,13 +24,14 @@ TABLES: dict[str, Mapping[str, object]] = {
     "notebook._WORDS": notebook._WORDS,
     "plots._WORDS": plots._WORDS,
     "cli._DEMO_TITLE": cli._DEMO_TITLE,
+    "cli._WHATIF_WORDS": cli._WHATIF_WORDS,
 }
 
 # Characters of the Simplified tables whose Traditional form differs (each one
 # Simplified-only): none may appear in a Traditional text.
 SIMPLIFIED_ONLY = set(
-    "与个为于价余内决动医占参变后员团复够实岗并强归录态总据摊数无权条构标档汇没点状献疗确"
-    "级线组细终经绩维节范虚规计记评说调贡达过适销问间队际顶"
+    "与个为于仅价余内决动医单占参变后员团复够实将岗并强归录态总据摊数无时权条构标档汇没点状献"
+    "疗确级线组细终经绩维节范虚规计记许论评该说调贡达过这适销问间队际顶须"
 )
 
 

@@ -68,6 +68,7 @@ def test_smallest_sales_for_a_on_the_kpi_sheet() -> None:
     assert grade_with(policy, "sales", "902122.23", MARCH) == "A"
     assert grade_with(policy, "sales", "902122.22", MARCH) == "B"
     assert "at least ≈902122.2222222222" in w.message
+    assert "至少为 ≈902122.2222222222 即可达到 A" in w.text("zh-Hans")
 
 
 def test_every_grade_of_the_kpi_sheet() -> None:
@@ -132,6 +133,12 @@ def test_a_veto_leaves_only_the_lowest_grade() -> None:
     )
     assert not a.reachable
     assert "veto by integrity (critical)" in a.message
+    assert [n.code for n in a.notes] == ["whatif_veto"]
+    assert a.text("zh-Hans") == "无法达到 C：integrity（critical）一票否决，无论得分均为最低等级 D"
+    assert a.text("zh-TW") == "無法達到 C：integrity（critical）一票否決，無論得分均為最低等級 D"
+    document = a.to_dict()
+    assert document["message"] == a.message
+    assert [n["code"] for n in document["notes"]] == ["whatif_veto"]
     d = min_actual_for_grade(
         build(), role="rep", measurements=MARCH, kpi="sales", grade="D", incidents=veto
     )

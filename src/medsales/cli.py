@@ -502,22 +502,45 @@ def _cmd_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         grade=args.grade,
         incidents=incidents,
     )
-    print(
-        f"{appraisal.employee_id} ({appraisal.role}), now {appraisal.score} "
-        f"{appraisal.grade}: {answer.message}",
-        file=out,
+    words = pick(_WHATIF_WORDS, args.lang)
+    head = words["now"].format(
+        employee=appraisal.employee_id,
+        role=appraisal.role,
+        score=appraisal.score,
+        grade=appraisal.grade,
     )
+    print(head + answer.text(args.lang), file=out)
     print(file=out)
-    print("points per unit (others fixed):", file=out)
+    print(words["per_unit_title"], file=out)
     for s in points_per_unit(
         policy, role=appraisal.role, measurements=measurements, incidents=incidents
     ):
-        per_percent = (
-            ""
-            if s.per_percent_of_target is None
-            else f", {display(s.per_percent_of_target)} per 1 % of target"
-        )
-        print(f"  {s.kpi}: {display(s.per_unit)} per unit{per_percent}", file=out)
+        text = words["per_unit"].format(kpi=s.kpi, value=display(s.per_unit))
+        if s.per_percent_of_target is not None:
+            text += words["per_percent"].format(value=display(s.per_percent_of_target))
+        print(text, file=out)
+
+
+_WHATIF_WORDS: Final = {
+    "en": {
+        "now": "{employee} ({role}), now {score} {grade}: ",
+        "per_unit_title": "points per unit (others fixed):",
+        "per_unit": "  {kpi}: {value} per unit",
+        "per_percent": ", {value} per 1 % of target",
+    },
+    "zh-Hans": {
+        "now": "{employee}（{role}），当前 {score} {grade}：",
+        "per_unit_title": "每单位的得分变化（其他指标不变）：",
+        "per_unit": "  {kpi}：每单位 {value} 分",
+        "per_percent": "，每 1% 目标 {value} 分",
+    },
+    "zh-Hant": {
+        "now": "{employee}（{role}），當前 {score} {grade}：",
+        "per_unit_title": "每單位的得分變化（其他指標不變）：",
+        "per_unit": "  {kpi}：每單位 {value} 分",
+        "per_percent": "，每 1% 目標 {value} 分",
+    },
+}
 
 
 def _cmd_targets(args: argparse.Namespace, out: TextIO) -> None:

@@ -22,6 +22,7 @@ import attrs
 
 from medsales.engine.appraise import Resolved, appraise, normalize_measurements
 from medsales.engine.curves import curve_points, read_x
+from medsales.engine.notes import Note
 from medsales.engine.results import Appraisal
 from medsales.errors import InputError
 from medsales.numbers import display, quantize
@@ -351,7 +352,9 @@ class WhatIf:
     (``reachable`` false) or is reached whatever the actual. ``exact`` is true when
     ``actual`` itself reaches the grade (any actual a little worse does not); false when
     the rounding mode needs an actual strictly beyond it. ``score_at`` is the rounded
-    score when appraised at ``actual``. ``message`` says it in words.
+    score when appraised at ``actual``. ``notes`` say it in words: the pieces of one
+    sentence (stable codes with their parameters), which :meth:`text` renders in a language
+    and ``message`` in English.
     """
 
     kpi: str
@@ -361,8 +364,18 @@ class WhatIf:
     target: Decimal | Fraction | None
     exact: bool
     score_at: Decimal | None
-    message: str
+    notes: tuple[Note, ...]
     bound: Literal["min", "max"] = "min"
+
+    @property
+    def message(self) -> str:
+        """The answer in English words."""
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The answer in words, in ``en``, ``zh-Hans`` or ``zh-Hant`` (others fall back as
+        labels do)."""
+        return "".join(note.text(lang) for note in self.notes)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; numbers as decimal strings (non-terminating ones rounded to 10
@@ -377,6 +390,7 @@ class WhatIf:
             "exact": self.exact,
             "score_at": None if self.score_at is None else format(self.score_at, "f"),
             "message": self.message,
+            "notes": [note.to_dict() for note in self.notes],
         }
         if isinstance(self.actual, Fraction):
             out["actual_fraction"] = str(self.actual)
@@ -487,7 +501,7 @@ def min_actual_for_grade(
         reachable: bool,
         actual: Fraction | None,
         exact: bool,
-        message: str,
+        notes: list[Note],
         score_at: Decimal | None = None,
     ) -> WhatIf:
         return WhatIf(
@@ -498,7 +512,7 @@ def min_actual_for_grade(
             target=target,
             exact=exact,
             score_at=score_at,
-            message=message,
+            notes=tuple(notes),
             bound=bound,
         )
 
@@ -508,31 +522,31 @@ def min_actual_for_grade(
     lowest = policy.grades[-1].id
     band = policy.grades_by_id[grade]
 
-    def anything(why: str) -> WhatIf:
+    def anything(why: Note) -> WhatIf:
         if worst_end is None:
-            side = "however high" if lower else "however low"
-            return result(
-                True, None, False, f"{grade} is reached whatever {kpi} is ({side}): {why}"
-            )
+            side = "whatif_always_high" if lower else "whatif_always_low"
+            return result(True, None, False, [Note.of(side, grade=grade, kpi=kpi), why])
         reached = at(worst_end)
-        return result(
-            True,
-            worst_end,
-            True,
-            f"{grade} is reached whatever {kpi} is, even at {_show(worst_end)}: {why}",
-            reached.score,
-        )
+        always = Note.of("whatif_always_at", grade=grade, kpi=kpi, actual=_show(worst_end))
+        return result(True, worst_end, True, [always, why], reached.score)
 
     if grade == lowest:
-        return anything(f"{grade} is the lowest grade")
+        return anything(Note.of("whatif_why_lowest", grade=grade))
     if base.vetoed:
         veto = next(c for c in base.conduct if c.counted and c.veto)
         return result(
             False,
             None,
             False,
-            f"{grade} cannot be reached: the veto by {veto.rule} ({veto.severity}) sets "
-            f"the lowest grade {lowest} whatever the score",
+            [
+                Note.of(
+                    "whatif_veto",
+                    grade=grade,
+                    rule=veto.rule,
+                    severity=veto.severity,
+                    lowest=lowest,
+                )
+            ],
         )
     caps = [c for c in base.conduct if c.counted and c.grade_cap is not None]
     if caps:
@@ -543,12 +557,19 @@ def min_actual_for_grade(
                 False,
                 None,
                 False,
-                f"{grade} cannot be reached: {worst.rule} ({worst.severity}) caps the grade "
-                f"at {worst.grade_cap}",
+                [
+                    Note.of(
+                        "whatif_capped",
+                        grade=grade,
+                        rule=worst.rule,
+                        severity=worst.severity,
+                        cap=worst.grade_cap,
+                    )
+                ],
             )
     threshold, strict = rounding_threshold(policy, band.min)
     if threshold == 0 and not strict:
-        return anything(f"its band minimum {band.min} is reached by every score")
+        return anything(Note.of("whatif_why_band", minimum=band.min))
     if policy.max_score is not None:
         limit = Fraction(policy.max_score)
         if limit < threshold or (strict and limit == threshold):
@@ -556,8 +577,11 @@ def min_actual_for_grade(
                 False,
                 None,
                 False,
-                f"{grade} cannot be reached: max_score {policy.max_score} rounds below its "
-                f"band minimum {band.min}",
+                [
+                    Note.of(
+                        "whatif_max_score", grade=grade, limit=policy.max_score, minimum=band.min
+                    )
+                ],
             )
 
     scored = next(r for r in base.lines if r.kpi == kpi)
@@ -571,11 +595,7 @@ def min_actual_for_grade(
     needed = (threshold + deducted - others) * _HUNDRED / weight
     pieces = response.pieces()
     found, actual, attained = _search(pieces, needed, strict, smallest=not lower)
-    monotone_note = (
-        "; the line allows a non-monotonic curve, so some better actuals may not reach it"
-        if line.allow_non_monotonic
-        else ""
-    )
+    monotone_note = [Note.of("whatif_non_monotonic")] if line.allow_non_monotonic else []
     if not found:
         best = response.bounds()[1]
         assert best is not None  # an unbounded line reaches any grade
@@ -587,22 +607,24 @@ def min_actual_for_grade(
             False,
             None,
             False,
-            f"{grade} cannot be reached through {kpi} alone: at its best ({_show(best)} "
-            f"points) the score is {shown}, below the band minimum {band.min}",
+            [
+                Note.of(
+                    "whatif_out_of_reach",
+                    grade=grade,
+                    kpi=kpi,
+                    points=_show(best),
+                    score=shown,
+                    minimum=band.min,
+                )
+            ],
         )
     if (actual is None or (attained and actual == worst_end)) and _everywhere(
         pieces, needed, strict
     ):
-        return anything(f"the other lines already give {grade}")
+        return anything(Note.of("whatif_why_others", grade=grade))
     if actual is None:  # only a non-monotonic curve gets here
-        side = "high" if lower else "low"
-        return result(
-            True,
-            None,
-            False,
-            f"{grade} is reached with {kpi} as {side} as you like, but not with every "
-            f"value{monotone_note}",
-        )
+        side = "whatif_any_high" if lower else "whatif_any_low"
+        return result(True, None, False, [Note.of(side, grade=grade, kpi=kpi), *monotone_note])
 
     checked = at(actual)
     if _reaches(policy, checked, grade) != attained:  # pragma: no cover - a bug if it fires
@@ -610,32 +632,40 @@ def min_actual_for_grade(
             f"what-if for {kpi} = {actual} disagrees with the appraisal: grade "
             f"{checked.grade}, score {checked.score}"
         )
-    word = "at most" if lower else "at least"
+    shown_actual = _show(actual)
     if attained:
-        text = (
-            f"{kpi} of {word} {_show(actual)} reaches {grade} (band minimum {band.min}) with "
-            f"the other measurements as given: score {checked.score}"
-        )
+        code = "whatif_reached_max" if lower else "whatif_reached_min"
+        notes = [
+            Note.of(
+                code,
+                kpi=kpi,
+                actual=shown_actual,
+                grade=grade,
+                minimum=band.min,
+                score=checked.score,
+            )
+        ]
     else:
-        beyond = "below" if lower else "above"
-        text = (
-            f"any {kpi} {beyond} {_show(actual)} reaches {grade}, but {_show(actual)} itself "
-            f"does not (score {checked.score})"
-        )
+        code = "whatif_beyond_below" if lower else "whatif_beyond_above"
+        notes = [Note.of(code, kpi=kpi, actual=shown_actual, grade=grade, score=checked.score)]
         if strict:
-            text += (
-                f": {policy.rounding} rounding to {policy.score_places} places needs an "
-                f"exact score above {_show(threshold)}"
+            notes.append(
+                Note.of(
+                    "whatif_strict",
+                    mode=policy.rounding,
+                    places=policy.score_places,
+                    threshold=_show(threshold),
+                )
             )
     if lower:
-        text += " (lower is better: this is the largest actual that still reaches it)"
+        notes.append(Note.of("whatif_lower"))
     if kdef.direction == "target":
         _, high, high_attained = _search(pieces, needed, strict, smallest=False)
         if high is not None:
-            text += f"; above the target, {_show(high)} is the most that still reaches it"
+            notes.append(Note.of("whatif_target_high", actual=_show(high)))
             if not high_attained:
-                text += " (exclusive)"
-    return result(True, actual, attained, text + monotone_note, checked.score)
+                notes.append(Note.of("whatif_exclusive"))
+    return result(True, actual, attained, notes + monotone_note, checked.score)
 
 
 # --------------------------------------------------------------------------- points_per_unit

@@ -58,6 +58,38 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "no_team_values": "no team member ({scope}) has a value of {kpi}",
         "team_rollup": "team roll-up ({how}) of {kpi} over {count} members: {members}",
         "distribution": "grade {before} limited by the distribution ({mode}): moved to {after}",
+        "whatif_always_high": "{grade} is reached whatever {kpi} is (however high)",
+        "whatif_always_low": "{grade} is reached whatever {kpi} is (however low)",
+        "whatif_always_at": "{grade} is reached whatever {kpi} is, even at {actual}",
+        "whatif_why_lowest": ": {grade} is the lowest grade",
+        "whatif_why_band": ": its band minimum {minimum} is reached by every score",
+        "whatif_why_others": ": the other lines already give {grade}",
+        "whatif_veto": "{grade} cannot be reached: the veto by {rule} ({severity}) sets the "
+        "lowest grade {lowest} whatever the score",
+        "whatif_capped": "{grade} cannot be reached: {rule} ({severity}) caps the grade at {cap}",
+        "whatif_max_score": "{grade} cannot be reached: max_score {limit} rounds below its band "
+        "minimum {minimum}",
+        "whatif_out_of_reach": "{grade} cannot be reached through {kpi} alone: at its best "
+        "({points} points) the score is {score}, below the band minimum {minimum}",
+        "whatif_any_high": "{grade} is reached with {kpi} as high as you like, but not with every "
+        "value",
+        "whatif_any_low": "{grade} is reached with {kpi} as low as you like, but not with every "
+        "value",
+        "whatif_reached_min": "{kpi} of at least {actual} reaches {grade} (band minimum "
+        "{minimum}) with the other measurements as given: score {score}",
+        "whatif_reached_max": "{kpi} of at most {actual} reaches {grade} (band minimum {minimum}) "
+        "with the other measurements as given: score {score}",
+        "whatif_beyond_above": "any {kpi} above {actual} reaches {grade}, but {actual} itself "
+        "does not (score {score})",
+        "whatif_beyond_below": "any {kpi} below {actual} reaches {grade}, but {actual} itself "
+        "does not (score {score})",
+        "whatif_strict": ": {mode} rounding to {places} places needs an exact score above "
+        "{threshold}",
+        "whatif_lower": " (lower is better: this is the largest actual that still reaches it)",
+        "whatif_target_high": "; above the target, {actual} is the most that still reaches it",
+        "whatif_exclusive": " (exclusive)",
+        "whatif_non_monotonic": "; the line allows a non-monotonic curve, so some better actuals "
+        "may not reach it",
     },
     "zh-Hans": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -101,6 +133,34 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "no_team_values": "团队成员（{scope}）均无 {kpi} 数据",
         "team_rollup": "团队汇总（{how}）{kpi}，共 {count} 人：{members}",
         "distribution": "等级 {before} 受强制分布（{mode}）限制：调整为 {after}",
+        "whatif_always_high": "{kpi} 无论多高都能达到 {grade}",
+        "whatif_always_low": "{kpi} 无论多低都能达到 {grade}",
+        "whatif_always_at": "{kpi} 取任何值都能达到 {grade}，即使为 {actual}",
+        "whatif_why_lowest": "：{grade} 是最低等级",
+        "whatif_why_band": "：其等级下限 {minimum} 任何得分都能达到",
+        "whatif_why_others": "：其他指标已足以达到 {grade}",
+        "whatif_veto": "无法达到 {grade}：{rule}（{severity}）一票否决，无论得分均为最低等级 "
+        "{lowest}",
+        "whatif_capped": "无法达到 {grade}：{rule}（{severity}）将等级封顶为 {cap}",
+        "whatif_max_score": "无法达到 {grade}：最高分 max_score {limit} 舍入后低于其等级下限 "
+        "{minimum}",
+        "whatif_out_of_reach": "仅靠 {kpi} 无法达到 {grade}：该指标取最高 {points} 分时得分为 "
+        "{score}，低于等级下限 {minimum}",
+        "whatif_any_high": "{kpi} 足够高即可达到 {grade}，但并非每个更高的值都能达到",
+        "whatif_any_low": "{kpi} 足够低即可达到 {grade}，但并非每个更低的值都能达到",
+        "whatif_reached_min": "其他数据不变时，{kpi} 至少为 {actual} 即可达到 {grade}（等级下限 "
+        "{minimum}）：得分 {score}",
+        "whatif_reached_max": "其他数据不变时，{kpi} 至多为 {actual} 即可达到 {grade}（等级下限 "
+        "{minimum}）：得分 {score}",
+        "whatif_beyond_above": "{kpi} 高于 {actual} 即可达到 {grade}，但恰为 {actual} 时不能（得分"
+        " {score}）",
+        "whatif_beyond_below": "{kpi} 低于 {actual} 即可达到 {grade}，但恰为 {actual} 时不能（得分"
+        " {score}）",
+        "whatif_strict": "：按 {mode} 舍入到 {places} 位小数，精确得分须高于 {threshold}",
+        "whatif_lower": "（越低越好：这是仍能达到该等级的最大值）",
+        "whatif_target_high": "；高于目标时，最多为 {actual} 仍能达到",
+        "whatif_exclusive": "（不含该值）",
+        "whatif_non_monotonic": "；该指标允许非单调曲线，某些更好的值可能反而达不到",
     },
     "zh-Hant": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -144,6 +204,34 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "no_team_values": "團隊成員（{scope}）均無 {kpi} 數據",
         "team_rollup": "團隊彙總（{how}）{kpi}，共 {count} 人：{members}",
         "distribution": "等級 {before} 受強制分布（{mode}）限制：調整為 {after}",
+        "whatif_always_high": "{kpi} 無論多高都能達到 {grade}",
+        "whatif_always_low": "{kpi} 無論多低都能達到 {grade}",
+        "whatif_always_at": "{kpi} 取任何值都能達到 {grade}，即使為 {actual}",
+        "whatif_why_lowest": "：{grade} 是最低等級",
+        "whatif_why_band": "：其等級下限 {minimum} 任何得分都能達到",
+        "whatif_why_others": "：其他指標已足以達到 {grade}",
+        "whatif_veto": "無法達到 {grade}：{rule}（{severity}）一票否決，無論得分均為最低等級 "
+        "{lowest}",
+        "whatif_capped": "無法達到 {grade}：{rule}（{severity}）將等級封頂為 {cap}",
+        "whatif_max_score": "無法達到 {grade}：最高分 max_score {limit} 舍入後低於其等級下限 "
+        "{minimum}",
+        "whatif_out_of_reach": "僅靠 {kpi} 無法達到 {grade}：該指標取最高 {points} 分時得分為 "
+        "{score}，低於等級下限 {minimum}",
+        "whatif_any_high": "{kpi} 足夠高即可達到 {grade}，但並非每個更高的值都能達到",
+        "whatif_any_low": "{kpi} 足夠低即可達到 {grade}，但並非每個更低的值都能達到",
+        "whatif_reached_min": "其他數據不變時，{kpi} 至少為 {actual} 即可達到 {grade}（等級下限 "
+        "{minimum}）：得分 {score}",
+        "whatif_reached_max": "其他數據不變時，{kpi} 至多為 {actual} 即可達到 {grade}（等級下限 "
+        "{minimum}）：得分 {score}",
+        "whatif_beyond_above": "{kpi} 高於 {actual} 即可達到 {grade}，但恰為 {actual} 時不能（得分"
+        " {score}）",
+        "whatif_beyond_below": "{kpi} 低於 {actual} 即可達到 {grade}，但恰為 {actual} 時不能（得分"
+        " {score}）",
+        "whatif_strict": "：按 {mode} 舍入到 {places} 位小數，精確得分須高於 {threshold}",
+        "whatif_lower": "（越低越好：這是仍能達到該等級的最大值）",
+        "whatif_target_high": "；高於目標時，最多為 {actual} 仍能達到",
+        "whatif_exclusive": "（不含該值）",
+        "whatif_non_monotonic": "；該指標允許非單調曲線，某些更好的值可能反而達不到",
     },
 }
 
