@@ -78,6 +78,14 @@ class GroupSummary:
         }
 
 
+def _one_of(ids: list[str]) -> str:
+    """The valid ids for an error message: all of a few, the ends of many (a department's
+    thousand ids would bury the message)."""
+    if len(ids) <= 8:
+        return "one of " + ", ".join(ids)
+    return f"one of {ids[0]}, {ids[1]}, …, {ids[-1]} ({len(ids)} in all)"
+
+
 @attrs.frozen
 class CohortResult:
     """Every appraisal of a roster for one period, with the grade distribution and
@@ -102,7 +110,7 @@ class CohortResult:
             f"{employee_id!r} was not appraised in {self.period.label}",
             path="employee_id",
             value=employee_id,
-            expected="one of " + ", ".join(a.employee_id or "" for a in self.appraisals),
+            expected=_one_of(sorted(a.employee_id or "" for a in self.appraisals)),
         )
 
     def team_of(self, employee_id: str) -> str | None:
