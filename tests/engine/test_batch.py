@@ -3,6 +3,7 @@ near every discontinuity and rounding tie."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,11 +22,18 @@ def same(
     policy: Any,
     role: str,
     rows: list[dict[str, Any]],
-    events: list[list[dict[str, Any]]] | None = None,
+    events: list[list[Any]] | None = None,
+    period: str | None = None,
 ) -> list[Any]:
-    got = score_many(policy, role=role, measurements=rows, incidents=events)
+    got = score_many(policy, role=role, measurements=rows, incidents=events, period=period)
     for i, (row, b) in enumerate(zip(rows, got, strict=True)):
-        a = appraise(policy, role=role, measurements=row, incidents=events[i] if events else ())
+        a = appraise(
+            policy,
+            role=role,
+            measurements=row,
+            incidents=events[i] if events else (),
+            period=period,
+        )
         assert (b.score, b.grade, b.coefficient, b.complete, b.vetoed) == (
             a.score,
             a.grade,
@@ -95,6 +103,21 @@ def test_conduct_applies() -> None:
     got = same(build(max_deduction=30), "rep", [SHEET] * 4, events)
     assert [b.grade for b in got] == ["C", "D", "C", "A"]  # 40 deducted, capped at 30
     assert got[3].exact  # a dated incident needs the exact engine
+
+
+def test_dated_incidents_count_only_within_the_period() -> None:
+    inside = {"rule": "integrity", "severity": "major", "date": datetime.date(2026, 2, 10)}
+    outside = {**inside, "date": datetime.date(2025, 12, 31)}
+    text = {**inside, "date": "2026-02-10"}
+    events = [[inside], [outside], [text], [outside, inside]]
+    got = same(build(), "rep", [SHEET] * 4, events, period="2026-Q1")
+    assert [b.grade for b in got] == ["C", "A", "C", "C"]
+    assert [b.exact for b in got] == [False, False, True, False]  # text dates: exact engine
+    # without a period every incident counts, as in appraise
+    assert [b.grade for b in same(build(), "rep", [SHEET] * 2, [[outside], [inside]])] == [
+        "C",
+        "C",
+    ]
 
 
 def test_missing_and_not_applicable_lines() -> None:

@@ -13,15 +13,16 @@ back too, so errors are the exact engine's, located by row.
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from medsales.engine.appraise import appraise, grade_for
+from medsales.engine.appraise import appraise, grade_for, resolve_period
 from medsales.errors import MedsalesError
 from medsales.numbers import ROUNDING_MODES, to_decimal
 from medsales.policy.models import (
@@ -32,6 +33,9 @@ from medsales.policy.models import (
     ScaleCurve,
     StepsCurve,
 )
+
+if TYPE_CHECKING:
+    from medsales.periods import Period
 
 __all__ = ["BatchScore", "CompiledScorecard", "compile_scorecard", "score_many"]
 
@@ -232,15 +236,19 @@ def score_many(
     role: str,
     measurements: Iterable[Mapping[str, Any]],
     incidents: Iterable[Sequence[Incident | Mapping[str, Any]]] | None = None,
+    period: Period | str | None = None,
 ) -> list[BatchScore]:
     """Score many appraisals of one role: each row maps KPI ids to measurements as in
     :func:`medsales.appraise` (a number, or a mapping with ``actual``, ``target``,
     ``applicable``); ``incidents``, if given, holds one sequence of incidents per row.
+    With ``period`` (a :class:`~medsales.periods.Period` or a label), a dated incident
+    counts only when it falls in the period, as in :func:`medsales.appraise`.
 
     Scores, grades and coefficients equal the exact engine's; no breakdown is kept (use
     :func:`medsales.appraise` for one person's explanation).
     """
     compiled = compile_scorecard(policy, role)
+    within = resolve_period(policy, period)
     rows = list(measurements)
     per_row = list(incidents) if incidents is not None else None
     rank = policy.grade_rank
@@ -271,6 +279,7 @@ def score_many(
                         directed,
                         max_deduction,
                         max_score,
+                        within,
                     )
                 )
             except (
@@ -282,15 +291,20 @@ def score_many(
                 KeyError,
                 AttributeError,
             ):
-                out.append(_exact(policy, role, row, row_incidents, i))
+                out.append(_exact(policy, role, row, row_incidents, i, within))
     return out
 
 
 def _exact(
-    policy: Policy, role: str, row: Mapping[str, Any], incidents: Any, index: int
+    policy: Policy,
+    role: str,
+    row: Mapping[str, Any],
+    incidents: Any,
+    index: int,
+    period: Period | None,
 ) -> BatchScore:
     try:
-        a = appraise(policy, role=role, measurements=row, incidents=incidents)
+        a = appraise(policy, role=role, measurements=row, incidents=incidents, period=period)
     except MedsalesError as exc:
         raise type(exc)(
             exc.message,
@@ -315,6 +329,7 @@ def _score_row(
     directed: bool,
     max_deduction: Decimal | None,
     max_score: Decimal | None,
+    period: Period | None,
 ) -> BatchScore:
     policy = compiled.policy
     kept: list[bool] = []
@@ -346,11 +361,11 @@ def _score_row(
         if kpi not in policy.kpis_by_id:
             raise _NearTie  # an unknown KPI: the exact engine names it
     if not any(kept):
-        vetoed = _conduct(policy, incidents)[2]
+        vetoed = _conduct(policy, incidents, period)[2]
         return BatchScore(None, None, None, complete=False, vetoed=vetoed)
     factors = compiled.weights_for(tuple(kept))
     raw = sum((f * p for f, p in zip(factors, points, strict=True)), _ZERO)
-    deductions, caps, vetoed = _conduct(policy, incidents)
+    deductions, caps, vetoed = _conduct(policy, incidents, period)
     if max_deduction is not None and deductions > max_deduction:
         deductions = max_deduction
     final = raw - deductions
@@ -378,7 +393,9 @@ def _score_row(
     )
 
 
-def _conduct(policy: Policy, incidents: Any) -> tuple[Decimal, list[str], bool]:
+def _conduct(
+    policy: Policy, incidents: Any, period: Period | None
+) -> tuple[Decimal, list[str], bool]:
     deductions = _ZERO
     caps: list[str] = []
     vetoed = False
@@ -388,7 +405,10 @@ def _conduct(policy: Policy, incidents: Any) -> tuple[Decimal, list[str], bool]:
         else:
             rule_id, severity, dated = incident["rule"], incident["severity"], incident.get("date")
         if dated is not None:
-            raise _NearTie  # dates need a period: the exact engine decides
+            if type(dated) is not datetime.date:
+                raise _NearTie  # a date as text: the exact engine reads and checks it
+            if period is not None and dated not in period:
+                continue
         rule = policy.rules_by_id[rule_id]
         consequence = rule.consequences.for_severity(severity)
         if consequence is None:
