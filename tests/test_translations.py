@@ -16,7 +16,7 @@ from medsales.labels import LANGUAGES, pick
 
 TABLES: dict[str, Mapping[str, object]] = {
     "notes.MESSAGES": notes.MESSAGES,
-    "explain._WORDS": explain._WORDS,
+    "explain.WORDS": explain.WORDS,
     "report._TEXT": report._TEXT,
     "render.HEADERS": render.HEADERS,
     "render._FLAGS": render._FLAGS,

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Final
 
 from medsales.cohort.appraise import CohortResult, GroupSummary
+from medsales.engine.explain import WORDS
 from medsales.engine.results import Appraisal, LineResult
 from medsales.labels import pick
 from medsales.numbers import display, quantize
@@ -43,36 +44,14 @@ CSS: Final = """\
 """
 """The style sheet of the fragments (every rule scoped to ``.medsales``)."""
 
-_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+_OWN_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     "en": {
         "appraisal": "Appraisal",
-        "employee": "employee",
-        "role": "role",
-        "period": "period",
-        "policy": "policy",
         "section": "section",
-        "kpi": "KPI",
         "status": "status",
-        "actual": "actual",
-        "target": "target",
-        "x": "x",
-        "points": "points",
-        "weight": "weight",
-        "eff": "eff. weight",
-        "contribution": "contribution",
         "notes": "notes",
-        "raw": "Raw score (sum of contributions)",
-        "combined_raw": "Raw score (role segments combined by days)",
-        "deductions": "Conduct deductions",
-        "final": "Final score",
-        "grade": "Grade",
         "coefficient": "Coefficient",
         "vetoed": "vetoed (veto by a conduct rule)",
-        "incomplete": "Incomplete",
-        "conduct": "Conduct",
-        "not_counted": "not counted",
-        "segment": "Role segment",
-        "days": "days",
         "grades": "Grade distribution",
         "before": "Before distribution",
         "count": "Count",
@@ -92,33 +71,7 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     },
     "zh-Hans": {
         "appraisal": "绩效考核",
-        "employee": "员工",
-        "role": "岗位",
-        "period": "考核期",
-        "policy": "考核方案",
-        "section": "维度",
-        "kpi": "指标",
         "status": "状态",
-        "actual": "实际值",
-        "target": "目标值",
-        "x": "x",
-        "points": "得分",
-        "weight": "权重",
-        "eff": "有效权重",
-        "contribution": "贡献分",
-        "notes": "说明",
-        "raw": "加权得分（贡献分合计）",
-        "combined_raw": "加权得分（岗位分段按天数合并）",
-        "deductions": "行为规范扣分",
-        "final": "最终得分",
-        "grade": "等级",
-        "coefficient": "绩效系数",
-        "vetoed": "一票否决",
-        "incomplete": "考核不完整",
-        "conduct": "行为规范",
-        "not_counted": "不计",
-        "segment": "岗位分段",
-        "days": "天",
         "grades": "等级分布",
         "before": "强制分布前",
         "count": "人数",
@@ -138,33 +91,7 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     },
     "zh-Hant": {
         "appraisal": "績效考核",
-        "employee": "員工",
-        "role": "崗位",
-        "period": "考核期",
-        "policy": "考核方案",
-        "section": "維度",
-        "kpi": "指標",
         "status": "狀態",
-        "actual": "實際值",
-        "target": "目標值",
-        "x": "x",
-        "points": "得分",
-        "weight": "權重",
-        "eff": "有效權重",
-        "contribution": "貢獻分",
-        "notes": "說明",
-        "raw": "加權得分（貢獻分合計）",
-        "combined_raw": "加權得分（崗位分段按天數合併）",
-        "deductions": "行為規範扣分",
-        "final": "最終得分",
-        "grade": "等級",
-        "coefficient": "績效係數",
-        "vetoed": "一票否決",
-        "incomplete": "考核不完整",
-        "conduct": "行為規範",
-        "not_counted": "不計",
-        "segment": "崗位分段",
-        "days": "天",
         "grades": "等級分布",
         "before": "強制分布前",
         "count": "人數",
@@ -183,6 +110,13 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "missing": "無數據",
     },
 }
+"""The words of the HTML views that the text explanation does not have, or says
+otherwise (a table heading is shorter than a sentence)."""
+
+_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+    lang: {**WORDS[lang], **own} for lang, own in _OWN_WORDS.items()
+}
+"""The fixed words of the HTML views: the text explanation's, then their own."""
 
 
 _NUM: Final = ' class="num"'

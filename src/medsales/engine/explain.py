@@ -13,9 +13,9 @@ from medsales.numbers import display
 if TYPE_CHECKING:
     from medsales.engine.results import Appraisal
 
-__all__ = ["explain"]
+__all__ = ["WORDS", "explain"]
 
-_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+WORDS: Final[Mapping[str, Mapping[str, str]]] = {
     "en": {
         "title": "Appraisal",
         "employee": "employee",
@@ -119,10 +119,11 @@ _WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "獻分 = 有效權重 × 得分 / 100",
     },
 }
+"""The fixed words of an explanation, by language; the HTML views build on them."""
 
 
 def _words(lang: str) -> Mapping[str, str]:
-    return pick(_WORDS, lang)
+    return pick(WORDS, lang)
 
 
 def _n(value: Fraction | Decimal | None, none: str) -> str:
