@@ -149,11 +149,26 @@ def test_curves_at_and_beside_every_breakpoint(
             for line in sec.lines:
                 curve = line.curve
                 for b in breakpoints(curve):
-                    for x in (b - step, b, b + step, b + step / 3):
-                        if x < 0 or (
-                            isinstance(curve, ScaleCurve) and not curve.min <= x <= curve.max
-                        ):
+                    # negative x too: a growth rate or an NPS can be below 0
+                    for x in (b - step, b, b + step, b + step / 3, -b - step / 7):
+                        if isinstance(curve, ScaleCurve) and not curve.min <= x <= curve.max:
                             continue
                         got, _ = curve_points(curve, x, lower_on_value=lower_on_value, path="m")
                         want = reference_points(curve, x, lower_on_value=lower_on_value)
                         assert got == want, (curve, x)
+
+
+@given(
+    st.sampled_from(["value", "attainment"]),
+    st.sampled_from(["higher", "lower", "target"]),
+    st.fractions(min_value=-1000, max_value=1000, max_denominator=10**6)
+    | st.decimals(min_value=-1000, max_value=1000, places=4),
+    st.fractions(min_value=F(1, 1000), max_value=1000, max_denominator=10**6)
+    | st.decimals(min_value=Decimal("0.001"), max_value=1000, places=3),
+)
+def test_read_x_on_fractions_and_decimals_of_any_sign(
+    basis: str, direction: str, actual: Fraction | Decimal, target: Fraction | Decimal
+) -> None:
+    # means of survey answers and rater groups are Fractions; a growth rate may be < 0
+    x, _ = read_x(basis, direction, actual, target, path="m")  # type: ignore[arg-type]
+    assert x == reference_x(basis, direction, actual, target)
