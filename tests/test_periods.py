@@ -198,6 +198,28 @@ def test_constructor_is_parse() -> None:
     assert Period("2026-q3") == Period.parse("2026-Q3")
 
 
+def test_parse_reads_a_label_once_per_calendar() -> None:
+    # rows of a data file repeat a few labels: each is read once and shared (immutable)
+    assert Period.parse("2026-Q3") is Period.parse("2026-Q3")
+    assert Period.parse("2026-Q3", 4) is not Period.parse("2026-Q3")
+    assert Period.parse("FY2026", 4, "start") != Period.parse("FY2026", 4, "end")
+    # a bad label raises every time, with the same message
+    for _ in range(2):
+        with pytest.raises(PeriodError, match="2026-Q5"):
+            Period.parse("2026-Q5")
+
+
+def test_parse_of_a_subclass_or_an_odd_label_is_not_shared() -> None:
+    class Quarter(Period):
+        pass
+
+    q = Quarter.parse("2026-Q3")
+    assert type(q) is Quarter
+    assert q is not Quarter.parse("2026-Q3")
+    with pytest.raises(PeriodError):
+        Period.parse(["2026-Q3"])  # type: ignore[arg-type]
+
+
 def test_period_is_frozen_and_hashable() -> None:
     p = Period.parse("2026-Q3")
     with pytest.raises(AttributeError):

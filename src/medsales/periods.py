@@ -11,6 +11,7 @@ engine needs: :func:`active_share` (proration of a target for a partial period) 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from fractions import Fraction
@@ -266,8 +267,13 @@ class Period:
         >>> p = Period.parse("FY2026", fiscal_year_start=4)
         >>> p.start, p.end, p.days
         (datetime.date(2025, 4, 1), datetime.date(2026, 3, 31), 365)
+
+        A period is immutable, so the same label in the same calendar gives the same
+        object: data files repeat a handful of labels in every row, and each is read once.
         """
-        return cls(label, fiscal_year_start, named_by)
+        if cls is Period and type(label) is str and type(fiscal_year_start) is int:
+            return _parse(label, fiscal_year_start, named_by)
+        return cls(label, fiscal_year_start, named_by)  # checked, and not shared
 
     @classmethod
     def containing(
@@ -596,3 +602,8 @@ def _weighted_mean(values: list[Fraction], weights: Iterable[Number | Fraction] 
             expected="at least one weight > 0",
         )
     return sum((w * v for w, v in zip(exact, values, strict=True)), Fraction(0)) / total
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(label: str, fiscal_year_start: int, named_by: NamedBy) -> Period:
+    return Period(label, fiscal_year_start, named_by)

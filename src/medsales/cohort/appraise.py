@@ -329,9 +329,12 @@ def _appraise_cohort(
     _check_known(known, enumerate(incidents), "incidents", "employee_id")
 
     grouped = group_rows(policy, rows, period)
+    assignments: dict[str, list[tuple[int, Employee]]] = {}
+    for i, e in employees:  # grouped once: a roster of thousands is not scanned per person
+        assignments.setdefault(e.employee_id, []).append((i, e))
     spans_of: dict[str, tuple[RoleSpan, ...]] = {}
     for eid in known:
-        own = [(i, e) for i, e in employees if e.employee_id == eid]
+        own = assignments.get(eid, [])
         if any(_active(e, period) for _, e in own):
             spans_of[eid] = role_spans(eid, own, period)
     derived = _Derived(policy, period, organisation, grouped, surveys, ratings)
