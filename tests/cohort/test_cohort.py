@@ -299,62 +299,75 @@ def test_the_cohort_document_is_deterministic_whatever_the_order() -> None:
     assert first.to_dict()["format"] == "medsales.cohort/1"
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        (
-            {"measurements": [sales("Z", "2026-07", 1)]},
-            r"measurements\[0\]\.employee_id: employee_id 'Z' is not in the employees rows",
-        ),
-        (
-            {"incidents": [{"rule": "integrity", "severity": "minor"}]},
-            r"incidents\[0\]\.employee_id: an incident in a cohort names its employee",
-        ),
-        (
-            {"incidents": [{"employee_id": "Z", "rule": "integrity", "severity": "minor"}]},
-            r"incidents\[0\]\.employee_id: employee_id 'Z' is not",
-        ),
-        (
-            {
-                "surveys": [
-                    {"employee_id": "A", "period": "2026-07", "kpi": "sales_revenue", "response": 5}
-                ]
-            },
-            r"surveys\[0\]\.kpi: KPI 'sales_revenue' is not derived from survey data",
-        ),
-        (
-            {
-                "ratings": [
-                    {
-                        "employee_id": "A",
-                        "period": "2026-Q3",
-                        "kpi": "teamwork_rating",
-                        "rater_id": "Q",
-                        "rater_group": "peer",
-                        "rating": 4,
-                    }
-                ]
-            },
-            r"ratings\[0\]\.rater_id: rater_id 'Q' is not in the employees rows",
-        ),
-        (
-            {
-                "measurements": [
-                    {
-                        "employee_id": "M",
-                        "period": "2026-07",
-                        "kpi": "team_sales_revenue",
-                        "actual": 5,
-                    }
-                ]
-            },
-            r"measurements\[0\]\.kpi: KPI 'team_sales_revenue' is derived from team data",
-        ),
-    ],
-)
+BAD_INPUT: list[tuple[dict[str, Any], str]] = [
+    (
+        {"measurements": [sales("Z", "2026-07", 1)]},
+        r"measurements\[0\]\.employee_id: employee_id 'Z' is not in the employees rows",
+    ),
+    (
+        {"incidents": [{"rule": "integrity", "severity": "minor"}]},
+        r"incidents\[0\]\.employee_id: an incident in a cohort names its employee",
+    ),
+    (
+        {"incidents": [{"employee_id": "Z", "rule": "integrity", "severity": "minor"}]},
+        r"incidents\[0\]\.employee_id: employee_id 'Z' is not",
+    ),
+    (
+        {
+            "surveys": [
+                {"employee_id": "A", "period": "2026-07", "kpi": "sales_revenue", "response": 5}
+            ]
+        },
+        r"surveys\[0\]\.kpi: KPI 'sales_revenue' is not derived from survey data",
+    ),
+    (
+        {
+            "ratings": [
+                {
+                    "employee_id": "A",
+                    "period": "2026-Q3",
+                    "kpi": "teamwork_rating",
+                    "rater_id": "Q",
+                    "rater_group": "peer",
+                    "rating": 4,
+                }
+            ]
+        },
+        r"ratings\[0\]\.rater_id: rater_id 'Q' is not in the employees rows",
+    ),
+    (
+        {
+            "measurements": [
+                {
+                    "employee_id": "M",
+                    "period": "2026-07",
+                    "kpi": "team_sales_revenue",
+                    "actual": 5,
+                }
+            ]
+        },
+        r"measurements\[0\]\.kpi: KPI 'team_sales_revenue' is derived from team data",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), BAD_INPUT)
 def test_bad_cohort_input_is_a_located_error(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(InputError, match=message):
         appraise_cohort(POLICY, employees=TEAM, period="2026-Q3", **kwargs)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), BAD_INPUT)
+def test_rows_of_other_periods_are_checked_too(kwargs: dict[str, Any], message: str) -> None:
+    # rows outside the period are let go as they are read, but only after their checks
+    earlier = {
+        name: [{**row, "period": row["period"].replace("2026", "2025")} for row in rows]
+        if name != "incidents"
+        else rows
+        for name, rows in kwargs.items()
+    }
+    with pytest.raises(InputError, match=message):
+        appraise_cohort(POLICY, employees=TEAM, period="2026-Q3", **earlier)
 
 
 def test_a_manager_cycle_is_an_error() -> None:

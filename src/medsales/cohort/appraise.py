@@ -21,6 +21,7 @@ from medsales.engine.periodic import (
     RoleSpan,
     appraise_spans,
     group_rows,
+    measurement_period,
     required_period,
     resolve_rows,
     role_spans,
@@ -162,14 +163,22 @@ def appraise_cohort(
     """
     try:
         with engine_context():
+            roster = validate_records(Employee, employees, "employees")
+            within = required_period(policy, period)
+            organisation = Organisation.build((e for _, e in roster), within)
+            # every row is checked as it is read; only the period's rows are kept
+            check = _RowCheck(policy, within, organisation.manager_of)
             return _appraise_cohort(
                 policy,
-                employees=validate_records(Employee, employees, "employees"),
-                period=required_period(policy, period),
-                rows=validate_records(MeasurementRow, measurements, "measurements"),
+                employees=roster,
+                organisation=organisation,
+                period=within,
+                rows=validate_records(
+                    MeasurementRow, measurements, "measurements", keep=check.measurement
+                ),
                 incidents=normalize_incidents(incidents),
-                surveys=validate_records(SurveyResponse, surveys, "surveys"),
-                ratings=validate_records(Rating, ratings, "ratings"),
+                surveys=validate_records(SurveyResponse, surveys, "surveys", keep=check.survey),
+                ratings=validate_records(Rating, ratings, "ratings", keep=check.rating),
                 distribution=distribution,
                 progress=progress,
             )
@@ -179,18 +188,56 @@ def appraise_cohort(
         raise InputError(f"cannot appraise the cohort: {exc}") from exc
 
 
-def _check_known(
-    known: Mapping[str, Any], items: Iterable[tuple[int, Any]], name: str, field: str
-) -> None:
-    for i, item in items:
-        value = getattr(item, field)
-        if value is not None and value not in known:
-            raise InputError(
-                f"{field} {value!r} is not in the employees rows",
-                path=f"{name}[{i}].{field}",
-                value=value,
-                expected="an employee_id of the roster",
-            )
+def _check_known(known: Mapping[str, Any], value: str | None, path: str) -> None:
+    """An employee id of a row must be in the roster."""
+    if value is not None and value not in known:
+        field = path.rsplit(".", 1)[-1]
+        raise InputError(
+            f"{field} {value!r} is not in the employees rows",
+            path=path,
+            value=value,
+            expected="an employee_id of the roster",
+        )
+
+
+def _check_derived(policy: Policy, kpi_id: str, path: str, kind: type) -> None:
+    """A survey or rating row must be of a KPI derived from that kind of data."""
+    kpi = policy.kpis_by_id.get(kpi_id)
+    if kpi is None or not isinstance(kpi.derive, kind):
+        source = "survey" if kind is SurveyDerive else "ratings"
+        valid = [k.id for k in policy.kpis if isinstance(k.derive, kind)]
+        raise InputError(
+            f"KPI {kpi_id!r} is not derived from {source} data",
+            path=path,
+            value=kpi_id,
+            expected="one of " + ", ".join(valid) if valid else f"no {source} rows",
+        )
+
+
+@attrs.frozen
+class _RowCheck:
+    """What each row of a cohort must satisfy, checked as the row is read; each says
+    whether the row belongs to the period (rows of other periods are checked, then let
+    go)."""
+
+    policy: Policy
+    period: Period
+    known: Mapping[str, Any]
+
+    def measurement(self, i: int, row: MeasurementRow) -> bool:
+        _check_known(self.known, row.employee_id, f"measurements[{i}].employee_id")
+        return measurement_period(self.policy, i, row, self.period) is not None
+
+    def survey(self, i: int, row: SurveyResponse) -> bool:
+        _check_known(self.known, row.employee_id, f"surveys[{i}].employee_id")
+        _check_derived(self.policy, row.kpi, f"surveys[{i}].kpi", SurveyDerive)
+        return row_period(self.policy, row.period, self.period, f"surveys[{i}].period") is not None
+
+    def rating(self, i: int, row: Rating) -> bool:
+        _check_known(self.known, row.employee_id, f"ratings[{i}].employee_id")
+        _check_known(self.known, row.rater_id, f"ratings[{i}].rater_id")
+        _check_derived(self.policy, row.kpi, f"ratings[{i}].kpi", RatingsDerive)
+        return row_period(self.policy, row.period, self.period, f"ratings[{i}].period") is not None
 
 
 class _Derived:
@@ -210,33 +257,17 @@ class _Derived:
         self.rows = rows
         self.cache: dict[tuple[str, str], Resolved | None] = {}
         self.surveys: dict[tuple[str, str], list[tuple[str, Decimal]]] = {}
-        for i, s in surveys:
-            self._check_kpi(s.kpi, f"surveys[{i}].kpi", SurveyDerive)
-            if row_period(policy, s.period, period, f"surveys[{i}].period") is not None:
-                key = (s.employee_id, s.kpi)
-                self.surveys.setdefault(key, []).append((f"surveys[{i}].response", s.response))
+        for i, s in surveys:  # checked and of the period (_RowCheck)
+            key = (s.employee_id, s.kpi)
+            self.surveys.setdefault(key, []).append((f"surveys[{i}].response", s.response))
         # ratings are given per rating period (e.g. a quarter): each period is rated on its
         # own, and a longer appraisal period aggregates the periods' values
         self.ratings: dict[tuple[str, str], dict[Period, list[tuple[str, Rating]]]] = {}
-        for i, r in ratings:
-            self._check_kpi(r.kpi, f"ratings[{i}].kpi", RatingsDerive)
-            found = row_period(policy, r.period, period, f"ratings[{i}].period")
-            if found is not None:
-                by_period = self.ratings.setdefault((r.employee_id, r.kpi), {})
-                by_period.setdefault(found, []).append((f"ratings[{i}]", r))
+        for i, r in ratings:  # checked and of the period (_RowCheck)
+            found = Period.parse(r.period, policy.fiscal_year_start, policy.fiscal_year_named_by)
+            by_period = self.ratings.setdefault((r.employee_id, r.kpi), {})
+            by_period.setdefault(found, []).append((f"ratings[{i}]", r))
         self.spans: dict[str, RoleSpan] = {}
-
-    def _check_kpi(self, kpi_id: str, path: str, kind: type) -> None:
-        kpi = self.policy.kpis_by_id.get(kpi_id)
-        if kpi is None or not isinstance(kpi.derive, kind):
-            source = "survey" if kind is SurveyDerive else "ratings"
-            valid = [k.id for k in self.policy.kpis if isinstance(k.derive, kind)]
-            raise InputError(
-                f"KPI {kpi_id!r} is not derived from {source} data",
-                path=path,
-                value=kpi_id,
-                expected="one of " + ", ".join(valid) if valid else f"no {source} rows",
-            )
 
     def _ratings(self, kpi: KPI, derive: RatingsDerive, employee_id: str) -> Resolved | None:
         by_period = self.ratings.get((employee_id, kpi.id), {})
@@ -303,6 +334,7 @@ def _appraise_cohort(
     policy: Policy,
     *,
     employees: list[tuple[int, Employee]],
+    organisation: Organisation,
     period: Period,
     rows: list[tuple[int, MeasurementRow]],
     incidents: tuple[Incident, ...],
@@ -311,14 +343,9 @@ def _appraise_cohort(
     distribution: bool,
     progress: Callable[[int, int], None] | None,
 ) -> CohortResult:
-    organisation = Organisation.build((e for _, e in employees), period)
     known = organisation.manager_of
     for _, e in employees:
         policy.scorecard(e.role)  # every role must have a scorecard
-    _check_known(known, rows, "measurements", "employee_id")
-    _check_known(known, surveys, "surveys", "employee_id")
-    _check_known(known, ratings, "ratings", "employee_id")
-    _check_known(known, ratings, "ratings", "rater_id")
     for i, incident in enumerate(incidents):
         if incident.employee_id is None:
             raise InputError(
@@ -326,7 +353,7 @@ def _appraise_cohort(
                 path=f"incidents[{i}].employee_id",
                 expected="an employee_id of the roster",
             )
-    _check_known(known, enumerate(incidents), "incidents", "employee_id")
+        _check_known(known, incident.employee_id, f"incidents[{i}].employee_id")
 
     grouped = group_rows(policy, rows, period)
     assignments: dict[str, list[tuple[int, Employee]]] = {}

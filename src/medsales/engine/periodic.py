@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -45,6 +45,7 @@ __all__ = [
     "appraise_employee",
     "appraise_spans",
     "group_rows",
+    "measurement_period",
     "required_period",
     "resolve_rows",
     "role_spans",
@@ -108,12 +109,21 @@ def required_period(policy: Policy, period: Period | str) -> Period:
     return resolved
 
 
-def validate_records(model: type[_M], items: Iterable[Any], name: str) -> list[tuple[int, _M]]:
-    """Validate every record; each keeps its index for messages."""
+def validate_records(
+    model: type[_M],
+    items: Iterable[Any],
+    name: str,
+    *,
+    keep: Callable[[int, _M], bool] | None = None,
+) -> list[tuple[int, _M]]:
+    """Validate every record; each keeps its index for messages. With ``keep``, a valid
+    record is kept only when ``keep(index, record)`` says so (it may raise to reject it):
+    rows of other periods are checked, then let go, not held in memory."""
     out: list[tuple[int, _M]] = []
     for i, raw in enumerate(items):
         if isinstance(raw, model):
-            out.append((i, raw))
+            if keep is None or keep(i, raw):
+                out.append((i, raw))
             continue
         if not isinstance(raw, Mapping):
             raise InputError(
@@ -122,7 +132,7 @@ def validate_records(model: type[_M], items: Iterable[Any], name: str) -> list[t
                 value=raw,
             )
         try:
-            out.append((i, model.model_validate(raw)))
+            record = model.model_validate(raw)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             loc = [p for p in first["loc"] if not str(p).startswith("function-")]
@@ -130,6 +140,8 @@ def validate_records(model: type[_M], items: Iterable[Any], name: str) -> list[t
             raise InputError(
                 message, path=format_path([name, i, *loc]), value=first.get("input")
             ) from None
+        if keep is None or keep(i, record):
+            out.append((i, record))
     return out
 
 
@@ -210,6 +222,31 @@ def row_period(policy: Policy, label: str, period: Period, path: str) -> Period 
     return found
 
 
+def measurement_period(
+    policy: Policy, index: int, row: MeasurementRow, period: Period
+) -> Period | None:
+    """A measurement row checked (a KPI of the policy that takes measurements, a period
+    label in its calendar that does not straddle ``period``): its period, or None when it
+    lies outside ``period``."""
+    kpi = policy.kpis_by_id.get(row.kpi)
+    if kpi is None:
+        raise UnknownKPIError(
+            f"unknown KPI {row.kpi!r}",
+            path=f"measurements[{index}].kpi",
+            value=row.kpi,
+            expected="one of " + ", ".join(sorted(policy.kpis_by_id)),
+        )
+    if kpi.derive is not None:
+        raise InputError(
+            f"KPI {row.kpi!r} is derived from {kpi.derive.from_} data and takes no "
+            "measurement rows",
+            path=f"measurements[{index}].kpi",
+            value=row.kpi,
+            expected=f"its {kpi.derive.from_} data instead",
+        )
+    return row_period(policy, row.period, period, f"measurements[{index}].period")
+
+
 def group_rows(
     policy: Policy,
     rows: Iterable[tuple[int, MeasurementRow]],
@@ -224,23 +261,7 @@ def group_rows(
     for i, row in rows:
         if employee_id is not None and row.employee_id != employee_id:
             continue
-        kpi = policy.kpis_by_id.get(row.kpi)
-        if kpi is None:
-            raise UnknownKPIError(
-                f"unknown KPI {row.kpi!r}",
-                path=f"measurements[{i}].kpi",
-                value=row.kpi,
-                expected="one of " + ", ".join(sorted(policy.kpis_by_id)),
-            )
-        if kpi.derive is not None:
-            raise InputError(
-                f"KPI {row.kpi!r} is derived from {kpi.derive.from_} data and takes no "
-                "measurement rows",
-                path=f"measurements[{i}].kpi",
-                value=row.kpi,
-                expected=f"its {kpi.derive.from_} data instead",
-            )
-        found = row_period(policy, row.period, period, f"measurements[{i}].period")
+        found = measurement_period(policy, i, row, period)
         if found is not None:
             grouped.setdefault(row.employee_id, {}).setdefault(row.kpi, []).append(
                 PeriodRow(i, found, row)
