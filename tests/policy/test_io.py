@@ -313,7 +313,11 @@ def test_problems_in_a_file_name_the_file(tmp_path: Path) -> None:
     assert problem.file == str(path)
     assert problem.path == "scorecards[0].sections"
     assert str(info.value).startswith(f"{path}: invalid policy, 1 problem\n")
-    assert f"  - {path}, scorecards[0].sections: section weights" in str(info.value)
+    # placed at the first [[scorecards.sections]] of the file
+    text = path.read_text(encoding="utf-8").split("\n")
+    line = text.index("[[scorecards.sections]]") + 1
+    assert (problem.line, problem.column) == (line, 1)
+    assert f"  - {path}:{line} column 1, scorecards[0].sections: section weights" in str(info.value)
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "xml"])

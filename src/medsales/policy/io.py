@@ -11,11 +11,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
+import attrs
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from medsales.errors import MedsalesError, PolicyError, Problem, format_path
 from medsales.numbers import decimal_string, engine_context
+from medsales.policy.locate import json_positions, locate, parse_path, toml_positions
 from medsales.policy.models import _ID_PATTERN, Policy
 
 __all__ = [
@@ -91,7 +93,7 @@ def loads_policy(
         raise PolicyError(
             f"unknown policy format {format!r}", value=format, expected="'toml' or 'json'"
         )
-    return _validate(data, file=file)
+    return _validate(data, file=file, source=(text, format))
 
 
 def _toml_position(message: str, text: str) -> tuple[int | None, int | None]:
@@ -108,17 +110,36 @@ def _strip_position(message: str) -> str:
     return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
 
 
-def _validate(data: Mapping[str, Any], *, file: str | None) -> Policy:
+def _validate(
+    data: Mapping[str, Any],
+    *,
+    file: str | None,
+    source: tuple[str, Literal["toml", "json"]] | None = None,
+) -> Policy:
     try:
         with engine_context():  # weight totals are exact whatever the caller's context
             return Policy.model_validate(data)
     except ValidationError as exc:
         problems = _problems(exc, file)
+        if source is not None:
+            problems = _placed(problems, *source)
     except MedsalesError as exc:  # pragma: no cover - pydantic wraps ValueErrors
         raise PolicyError(str(exc), problems=exc.problems) from None
     head = f"{file}: " if file else ""
     noun = "problem" if len(problems) == 1 else "problems"
     raise PolicyError(f"{head}invalid policy, {len(problems)} {noun}", problems=problems)
+
+
+def _placed(problems: list[Problem], text: str, format: Literal["toml", "json"]) -> list[Problem]:
+    """Each problem with the line and column of its key path in the document's text."""
+    positions = toml_positions(text) if format == "toml" else json_positions(text)
+    placed = []
+    for problem in problems:
+        found = locate(positions, parse_path(problem.path))
+        if found is not None:
+            problem = attrs.evolve(problem, line=found[0], column=found[1])
+        placed.append(problem)
+    return placed
 
 
 def _problems(exc: ValidationError, file: str | None) -> list[Problem]:
