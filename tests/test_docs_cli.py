@@ -1,10 +1,11 @@
 """The command-line sessions quoted in docs/cli.md are what the commands really print.
 
 Each ``$ medsales …`` line in a ``text`` block is run (in a directory holding the demo's
-exported files, as the page says), and its output must match the lines quoted below it;
-a line ``…`` stands for any number of lines. Sessions that need files the page does not
-make (a misspelled policy, a broken CSV) or that use shell redirection are skipped by
-name below, so a new example is tested unless it is listed there.
+exported files, as the page says, and every file the page shows before it: a ``toml`` or
+``json`` block whose first line is ``# NAME``), and its output must match the lines quoted
+below it; a line ``…`` stands for any number of lines. Sessions that need files the page
+does not show (a broken CSV, a file after an edit) or that use shell redirection are
+skipped by name below, so a new example is tested unless it is listed there.
 """
 
 from __future__ import annotations
@@ -20,18 +21,30 @@ from medsales.cli import main
 DOCS = Path(__file__).parent.parent / "docs"
 ELLIPSIS = "…"
 
-# quoted with files the page does not make, or with shell syntax: shown, not run
-NOT_RUN = ("bad.csv", "clinic.toml", "typo.toml", "> my-policy.toml", f"appraise {ELLIPSIS}")
+# quoted with files the page does not show, or with shell syntax: shown, not run
+NOT_RUN = ("bad.csv", "after fixing the typo", "> my-policy.toml", f"appraise {ELLIPSIS}")
+FILE_BLOCK = re.compile(r"# ([\w.-]+\.(toml|json))")
+
+Session = tuple[int, str, list[str], dict[str, str]]
 
 
-def sessions(page: Path) -> list[tuple[int, str, list[str]]]:
-    """(line number, command, quoted output) of every ``$ medsales`` line in text blocks."""
-    found: list[tuple[int, str, list[str]]] = []
+def sessions(page: Path) -> list[Session]:
+    """(line number, command, quoted output, files shown so far) of every ``$ medsales``
+    line in the page's text blocks."""
+    found: list[Session] = []
+    files: dict[str, str] = {}
     in_text = False
     lines = page.read_text(encoding="utf-8").splitlines()
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line in ("```toml", "```json") and i + 1 < len(lines):
+            named = FILE_BLOCK.fullmatch(lines[i + 1])
+            end = lines.index("```", i + 1)
+            if named:
+                files[named[1]] = "\n".join(lines[i + 1 : end]) + "\n"
+            i = end + 1
+            continue
         if line.startswith("```"):
             in_text = line == "```text" and not in_text
             i += 1
@@ -46,7 +59,7 @@ def sessions(page: Path) -> list[tuple[int, str, list[str]]]:
             while i < len(lines) and not lines[i].startswith(("$ ", "```")):
                 output.append(lines[i])
                 i += 1
-            found.append((number, command, output))
+            found.append((number, command, output, dict(files)))
             continue
         i += 1
     return found
@@ -81,17 +94,19 @@ CLI_SESSIONS = sessions(DOCS / "cli.md")
 def test_the_page_has_sessions_to_check() -> None:
     run = [s for s in CLI_SESSIONS if not any(skip in s[1] for skip in NOT_RUN)]
     assert len(run) >= 15
+    assert "clinic.toml" in CLI_SESSIONS[-1][3]
 
 
 @pytest.mark.parametrize(
-    ("number", "command", "expected"),
+    ("number", "command", "expected", "files"),
     CLI_SESSIONS,
-    ids=[f"cli.md:{n}" for n, _, _ in CLI_SESSIONS],
+    ids=[f"cli.md:{n}" for n, _, _, _ in CLI_SESSIONS],
 )
 def test_a_quoted_session_is_what_the_command_prints(
     number: int,
     command: str,
     expected: list[str],
+    files: dict[str, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -102,6 +117,8 @@ def test_a_quoted_session_is_what_the_command_prints(
     monkeypatch.setenv("COLUMNS", "200")  # argparse's usage on one line, as quoted
     assert main(["demo", "--export", "demo"]) == 0
     capsys.readouterr()
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     head = re.fullmatch(r"(.*) \| head -(\d+)", command)
     args = shlex.split(head[1] if head else command)[1:]
     main(args)
