@@ -170,6 +170,17 @@ def test_a_file_names_itself_with_line_and_column(tmp_path: Path) -> None:
     )
 
 
+def test_a_text_the_scanner_cannot_follow_still_reports_every_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def lost(text: str) -> Any:
+        raise IndexError("lost")
+
+    monkeypatch.setattr(medsales.policy.io, "toml_positions", lost)
+    text = DEFAULT_TOML.replace("weight = 50\n", 'weight = "fifty"\n', 1)
+    assert problems(text) == [(None, None, "scorecards[0].sections[0].weight")]
+
+
 def test_a_mapping_has_no_lines() -> None:
     data = tomllib.loads(DEFAULT_TOML, parse_float=Decimal)
     data["max_deduction"] = -1

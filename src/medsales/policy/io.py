@@ -131,8 +131,15 @@ def _validate(
 
 
 def _placed(problems: list[Problem], text: str, format: Literal["toml", "json"]) -> list[Problem]:
-    """Each problem with the line and column of its key path in the document's text."""
-    positions = toml_positions(text) if format == "toml" else json_positions(text)
+    """Each problem with the line and column of its key path in the document's text.
+
+    Placing is a help, never a new failure: should the scanner not follow some text, the
+    problems are reported as they are, with their key paths.
+    """
+    try:
+        positions = toml_positions(text) if format == "toml" else json_positions(text)
+    except (AssertionError, ValueError, IndexError):
+        return problems
     placed = []
     for problem in problems:
         found = locate(positions, parse_path(problem.path))
