@@ -22,7 +22,7 @@ from typing import Any
 
 import medsales
 from medsales.cli import _demo_inputs
-from medsales.engine.appraise import Resolved
+from medsales.engine.appraise import measurements_of
 
 POLICY = medsales.default_policy()
 PERIOD = "2026-Q4"
@@ -77,15 +77,7 @@ def again(result: medsales.CohortResult) -> Callable[[], list[medsales.Appraisal
     for a in result.appraisals:
         if a.segments:  # role changes are appraised per segment: not a single call
             continue
-        measurements = {
-            line.kpi: Resolved(
-                actual=line.actual,
-                target=line.target,
-                applicable=line.status != "not_applicable",
-            )
-            for line in a.lines
-            if line.status in ("scored", "not_applicable")
-        }
+        measurements = measurements_of(a)
         incidents = [{"rule": c.rule, "severity": c.severity, "date": c.date} for c in a.conduct]
         inputs.append((a.role, measurements, incidents, a.employee_id, a.score))
 

@@ -20,7 +20,7 @@ from medsales.__about__ import __version__
 from medsales.catalog import DEMO_FILES, default_policy, default_policy_text, demo_file_text
 from medsales.check import PROFILES, check_policy
 from medsales.cohort.appraise import CohortResult, appraise_cohort
-from medsales.engine.appraise import Resolved
+from medsales.engine.appraise import measurements_of
 from medsales.engine.results import Appraisal, document_json
 from medsales.engine.schema import appraisal_json_schema
 from medsales.errors import DataFileError, InputError, MedsalesError, Problem
@@ -480,15 +480,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 def _cmd_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     policy, appraisal = _one(args, err)
-    measurements = {
-        line.kpi: Resolved(
-            actual=line.actual,
-            target=line.target,
-            applicable=line.status != "not_applicable",
-        )
-        for line in appraisal.lines
-        if line.status in ("scored", "not_applicable")
-    }
+    measurements = measurements_of(appraisal)
     incidents = [
         {"rule": c.rule, "severity": c.severity, "note": c.note}
         for c in appraisal.conduct

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import medsales
 from builders import BASE, SHEET, build, one_line
 from medsales import (
     InputError,
@@ -427,3 +428,24 @@ def test_floats_go_through_their_repr() -> None:
     a = appraise(one_line(ONE_TO_ONE), role="rep", measurements={"sales": 0.1})
     assert a.lines[0].actual == Decimal("0.1")
     assert a.exact_score == Fraction(1, 10)
+
+
+def test_measurements_of_an_appraisal_appraise_to_the_same_score() -> None:
+    from medsales.engine.appraise import measurements_of
+
+    policy = medsales.default_policy()
+    for example in policy.examples:
+        a = medsales.appraise(
+            policy,
+            role=example.role,
+            measurements=example.measurements,
+            incidents=example.incidents,
+        )
+        given = measurements_of(a)
+        assert {k for k, m in given.items() if not m.applicable} == {
+            k for k, m in example.measurements.items() if not m.applicable
+        }
+        again = medsales.appraise(
+            policy, role=example.role, measurements=given, incidents=example.incidents
+        )
+        assert (again.score, again.grade, again.lines) == (a.score, a.grade, a.lines)

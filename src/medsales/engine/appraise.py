@@ -46,6 +46,7 @@ __all__ = [
     "Resolved",
     "appraise",
     "grade_for",
+    "measurements_of",
     "normalize_incidents",
     "normalize_measurements",
     "resolve_period",
@@ -76,6 +77,21 @@ class Resolved:
     def of(cls, m: Measurement) -> Resolved:
         """From a validated measurement."""
         return cls(actual=m.actual, target=m.target, applicable=m.applicable)
+
+
+def measurements_of(appraisal: Appraisal) -> dict[str, Resolved]:
+    """The measurements an appraisal read, by KPI: each scored line's actual and target,
+    and the lines that were not applicable. Appraising them again (with the same
+    incidents) gives the same score; what-if questions start from them."""
+    return {
+        line.kpi: Resolved(
+            actual=line.actual,
+            target=line.target,
+            applicable=line.status != "not_applicable",
+        )
+        for line in appraisal.lines
+        if line.status in ("scored", "not_applicable")
+    }
 
 
 def appraise(
