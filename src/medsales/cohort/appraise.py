@@ -246,7 +246,6 @@ class _Derived:
     def __init__(
         self,
         policy: Policy,
-        period: Period,
         organisation: Organisation,
         rows: Mapping[str, Mapping[str, list[PeriodRow]]],
         surveys: Sequence[tuple[int, SurveyResponse]],
@@ -364,7 +363,7 @@ def _appraise_cohort(
         own = assignments.get(eid, [])
         if any(_active(e, period) for _, e in own):
             spans_of[eid] = role_spans(eid, own, period)
-    derived = _Derived(policy, period, organisation, grouped, surveys, ratings)
+    derived = _Derived(policy, organisation, grouped, surveys, ratings)
     derived.spans = {eid: RoleSpan("", s[0].start, s[-1].end) for eid, s in spans_of.items()}
     incidents_of: dict[str, list[Incident]] = {}
     for incident in incidents:
