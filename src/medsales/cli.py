@@ -313,42 +313,32 @@ def _table(cohort: CohortResult, lang: str, out: TextIO) -> None:
     out.write(table_text(header, rows))
 
 
+_CSV_COLUMNS: Final = (
+    "employee_id",
+    "name",
+    "role",
+    "period",
+    "score",
+    "grade",
+    "coefficient",
+    "complete",
+    "vetoed",
+    "grade_from_score",
+    "grade_before_distribution",
+)
+
+
 def _csv(cohort: CohortResult) -> str:
     buffer = io.StringIO()
     import csv
 
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "employee_id",
-            "name",
-            "role",
-            "period",
-            "score",
-            "grade",
-            "coefficient",
-            "complete",
-            "vetoed",
-            "grade_from_score",
-            "grade_before_distribution",
-        ]
-    )
+    writer.writerow(_CSV_COLUMNS)
     for a in cohort.appraisals:
-        writer.writerow(
-            [
-                a.employee_id,
-                cohort.names.get(a.employee_id or "", ""),
-                a.role,
-                cohort.period.label,
-                "" if a.score is None else format(a.score, "f"),
-                a.grade or "",
-                "" if a.coefficient is None else format(a.coefficient, "f"),
-                str(a.complete).lower(),
-                str(a.vetoed).lower(),
-                a.grade_from_score or "",
-                a.grade_before_distribution or "",
-            ]
-        )
+        values = {column: getattr(a, column) for column in _CSV_COLUMNS if column != "name"}
+        values["name"] = cohort.names.get(a.employee_id or "", "")
+        values["period"] = cohort.period.label
+        writer.writerow([csvio.format_cell(values[column]) for column in _CSV_COLUMNS])
     return buffer.getvalue()
 
 

@@ -294,7 +294,9 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
     kpis = policy.kpis_by_id
     # first each line's status, x and points; then the weights, which depend on the
     # lines that remain
-    pending: list[tuple[LineStatus, Fraction | None, Fraction | None, list[Note]]] = []
+    pending: list[
+        tuple[Resolved | None, LineStatus, Fraction | None, Fraction | None, list[Note]]
+    ] = []
     for s, i, _, line in card.plan:
         m = measurements.get(line.kpi)
         line_notes = list(m.notes) if m is not None else []
@@ -315,13 +317,13 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
                 )
             if rule == "zero":
                 line_notes.append(Note.of("missing_zero"))
-                pending.append(("zero", None, _ZERO, line_notes))
+                pending.append((m, "zero", None, _ZERO, line_notes))
             else:
                 line_notes.append(Note.of("missing_redistributed"))
-                pending.append(("missing", None, None, line_notes))
+                pending.append((m, "missing", None, None, line_notes))
         elif not m.applicable:
             line_notes.append(Note.of("not_applicable"))
-            pending.append(("not_applicable", None, None, line_notes))
+            pending.append((m, "not_applicable", None, None, line_notes))
         else:
             assert m.actual is not None
             direction = kpis[line.kpi].direction
@@ -337,29 +339,30 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
             )
             line_notes += read_notes
             line_notes += curve_notes
-            pending.append(("scored", x, line_points, line_notes))
+            pending.append((m, "scored", x, line_points, line_notes))
 
     notes = [
         Note.of("unused_measurement", kpi=kpi_id, role=role)
         for kpi_id in sorted(set(measurements) - card.kpi_ids)
     ]
-    kept = tuple(status in ("scored", "zero") for status, _, _, _ in pending)
+    kept = tuple(status in ("scored", "zero") for _, status, _, _, _ in pending)
     effective_weights, factors, weight_notes = _weights(card, kept)
     notes[:0] = weight_notes
 
     lines: list[LineResult] = []
     raw_n, raw_d = 0, 1  # the raw score as an integer ratio, summed exactly
-    for (_, _, section, line), (status, line_x, points, notes_of_line), effective, (fn, fd) in zip(
+    for (_, _, section, line), item, effective, factor in zip(
         card.plan, pending, effective_weights, factors, strict=True
     ):
+        m, status, line_x, points, notes_of_line = item
         contribution = _ZERO
         if effective and points:
             # effective weight × points / 100
+            fn, fd = factor
             pn, pd = points.as_integer_ratio()
             contribution = Fraction(fn * pn, fd * pd)
             cn, cd = contribution.as_integer_ratio()
             raw_n, raw_d = raw_n * cd + cn * raw_d, raw_d * cd
-        m = measurements.get(line.kpi)
         lines.append(
             LineResult(
                 section=section.id,
@@ -386,7 +389,7 @@ def _weights(
     """Each line's effective weight when the lines flagged in ``kept`` remain (SPEC §4),
     the same over 100 as an integer ratio (contribution = that × points), and the notes on
     what was redistributed; computed once per scorecard and pattern."""
-    cache = card.weight_cache
+    cache = card.engine_cache.setdefault("weights", {})
     if kept in cache:
         return cast("tuple[tuple[Fraction, ...], tuple[Ratio, ...], tuple[Note, ...]]", cache[kept])
     flat = [(sec, line) for sec in card.effective_sections for line in sec.lines]
@@ -445,7 +448,7 @@ def finish(
             all_notes.append(
                 Note.of("deduction", rule=c.rule, severity=c.severity, points=c.deduct)
             )
-    deductions = sum((exact(c.deduct) for c in counted), _ZERO) if counted else _ZERO
+    deductions = sum((exact(c.deduct) for c in counted), _ZERO)
     applied = deductions
     if policy.max_deduction is not None and deductions > policy.max_deduction:
         applied = exact(policy.max_deduction)

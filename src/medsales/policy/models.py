@@ -132,8 +132,9 @@ class _Model(BaseModel):
 
 
 class _EngineCache:
-    """A place for what the engine derives from an immutable part of a policy (notes it
-    would otherwise build on every appraisal), filled as the engine meets them."""
+    """A place for what the engine derives from an immutable part of a policy (a
+    scorecard's effective weights by the lines that remain, a curve's notes), filled as
+    the engine meets them rather than on every appraisal."""
 
     @cached_property
     def engine_cache(self) -> dict[str, Any]:
@@ -423,7 +424,7 @@ FLAT_SECTION_ID: Final = "main"
 """The id of the one section of weight 100 that a flat scorecard (plain ``lines``) has."""
 
 
-class Scorecard(_Model):
+class Scorecard(_EngineCache, _Model):
     """A role's scorecard: sections of lines, or plain ``lines`` (one section of 100)."""
 
     role: Id
@@ -449,12 +450,6 @@ class Scorecard(_Model):
     def kpi_ids(self) -> frozenset[str]:
         """The KPIs on the scorecard."""
         return frozenset(line.kpi for _, _, _, line in self.plan)
-
-    @cached_property
-    def weight_cache(self) -> dict[tuple[bool, ...], Any]:
-        """The engine's effective weights by which lines remain, filled as it meets them
-        (the scorecard is immutable, so they never go stale)."""
-        return {}
 
     @cached_property
     def effective_sections(self) -> tuple[Section, ...]:
