@@ -45,7 +45,7 @@ from medsales.policy import (
     loads_policy,
     policy_json_schema,
 )
-from medsales.records import Employee, MeasurementRow, Rating, SurveyResponse
+from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
 from medsales.targets import split
 from medsales.whatif import Sensitivity, WhatIf, min_actual_for_grade, points_per_unit
 

@@ -13,7 +13,7 @@ from medsales.cohort.derive import rating_metric, survey_metric, team_metric
 from medsales.cohort.organisation import Organisation
 from medsales.engine.appraise import Resolved
 from medsales.policy.models import KPI, RatingsDerive, SurveyDerive, TeamDerive
-from medsales.records import Employee, Rating
+from medsales.policy.records import Employee, Rating
 
 KPI_ = KPI.model_validate({"id": "k", "name": {"en": "k"}, "unit": "score"})
 

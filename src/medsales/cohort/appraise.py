@@ -40,7 +40,7 @@ from medsales.policy.models import (
     SurveyDerive,
     TeamDerive,
 )
-from medsales.records import Employee, MeasurementRow, Rating, SurveyResponse
+from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
 
 __all__ = ["CohortResult", "GroupSummary", "appraise_cohort"]
 

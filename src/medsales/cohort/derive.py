@@ -13,7 +13,7 @@ from medsales.errors import InputError
 from medsales.numbers import display
 from medsales.periods import aggregate
 from medsales.policy.models import KPI, RatingsDerive, SurveyDerive, TeamDerive
-from medsales.records import Rating
+from medsales.policy.records import Rating
 
 __all__ = ["rating_metric", "survey_metric", "team_metric"]
 

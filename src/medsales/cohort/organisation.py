@@ -9,7 +9,7 @@ import attrs
 
 from medsales.errors import InputError
 from medsales.periods import Period
-from medsales.records import Employee
+from medsales.policy.records import Employee
 
 __all__ = ["Organisation"]
 

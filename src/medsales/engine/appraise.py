@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 from pydantic import ValidationError
 
+from medsales.engine.compiled import compile_policy
 from medsales.engine.curves import exact, points_at, read_ratio
 from medsales.engine.notes import Note
 from medsales.engine.results import (
@@ -27,14 +28,13 @@ from medsales.errors import (
     UnknownRuleError,
     format_path,
 )
-from medsales.numbers import Ratio, engine_context, quantize, to_decimal
+from medsales.numbers import engine_context, quantize, to_decimal
 from medsales.policy.models import (
     SEVERITIES,
     Grade,
     Incident,
     Measurement,
     Policy,
-    Scorecard,
 )
 
 if TYPE_CHECKING:
@@ -291,13 +291,14 @@ def _appraise(
 def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved]) -> Scored:
     """SPEC §3 and §4: each line's x, points, effective weight and contribution."""
     card = policy.scorecard(role)
+    compiled = compile_policy(policy).scorecard(role)
     kpis = policy.kpis_by_id
     # first each line's status, x and points; then the weights, which depend on the
     # lines that remain
     pending: list[
         tuple[Resolved | None, LineStatus, Fraction | None, Fraction | None, list[Note]]
     ] = []
-    for s, i, _, line in card.plan:
+    for (s, i, _, line), prebuilt in zip(card.plan, compiled.notes, strict=True):
         m = measurements.get(line.kpi)
         line_notes = list(m.notes) if m is not None else []
         if m is None:
@@ -336,6 +337,7 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
                 x,
                 lower_on_value=line.basis == "value" and direction == "lower",
                 path=path,
+                notes=prebuilt,
             )
             line_notes += read_notes
             line_notes += curve_notes
@@ -346,7 +348,7 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
         for kpi_id in sorted(set(measurements) - card.kpi_ids)
     ]
     kept = tuple(status in ("scored", "zero") for _, status, _, _, _ in pending)
-    effective_weights, factors, weight_notes = _weights(card, kept)
+    effective_weights, factors, weight_notes = compiled.weights(kept)
     notes[:0] = weight_notes
 
     lines: list[LineResult] = []
@@ -381,43 +383,6 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
         )
     raw = Fraction(raw_n, raw_d) if any(kept) else None
     return Scored(role, tuple(lines), raw, tuple(notes))
-
-
-def _weights(
-    card: Scorecard, kept: tuple[bool, ...]
-) -> tuple[tuple[Fraction, ...], tuple[Ratio, ...], tuple[Note, ...]]:
-    """Each line's effective weight when the lines flagged in ``kept`` remain (SPEC §4),
-    the same over 100 as an integer ratio (contribution = that × points), and the notes on
-    what was redistributed; computed once per scorecard and pattern."""
-    cache = card.engine_cache.setdefault("weights", {})
-    if kept in cache:
-        return cast("tuple[tuple[Fraction, ...], tuple[Ratio, ...], tuple[Note, ...]]", cache[kept])
-    flat = [(sec, line) for sec in card.effective_sections for line in sec.lines]
-    line_totals: dict[str, Fraction] = {}
-    for (sec, line), keep in zip(flat, kept, strict=True):
-        if keep:
-            line_totals[sec.id] = line_totals.get(sec.id, _ZERO) + line.exact_weight
-    section_total = sum(
-        (sec.exact_weight for sec in card.effective_sections if sec.id in line_totals), _ZERO
-    )
-    notes: list[Note] = []
-    for sec in card.effective_sections:
-        if sec.id not in line_totals:
-            if len(card.effective_sections) > 1:
-                notes.append(Note.of("section_dropped", section=sec.id, weight=sec.weight))
-        elif line_totals[sec.id] != 100:
-            notes.append(Note.of("redistributed", section=sec.id, line_total=line_totals[sec.id]))
-    if line_totals and section_total != 100:
-        notes.append(Note.of("sections_redistributed", total=section_total))
-    weights = tuple(
-        sec.exact_weight / section_total * line.exact_weight / line_totals[sec.id] * _HUNDRED
-        if keep
-        else _ZERO
-        for (sec, line), keep in zip(flat, kept, strict=True)
-    )
-    found = (weights, tuple((w / _HUNDRED).as_integer_ratio() for w in weights), tuple(notes))
-    cache[kept] = found
-    return found
 
 
 def finish(

@@ -8,10 +8,11 @@ cross-multiplications (denominators are positive), so nothing is ever approximat
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 from fractions import Fraction
+from typing import cast
 
+from medsales.engine.compiled import CurveNotes, curve_notes
 from medsales.engine.notes import Note
 from medsales.errors import InputError
 from medsales.numbers import Ratio, display
@@ -90,16 +91,29 @@ def read_ratio(
 
 
 def points_at(
-    curve: Curve, xr: Ratio, x: Fraction, *, lower_on_value: bool, path: str
+    curve: Curve,
+    xr: Ratio,
+    x: Fraction,
+    *,
+    lower_on_value: bool,
+    path: str,
+    notes: CurveNotes = None,
 ) -> tuple[Fraction, list[Note]]:
     """:func:`curve_points` for x given both as a ratio (for the arithmetic) and as a
-    Fraction (for the notes, which keep the exact value they speak of)."""
+    Fraction (for the notes, which keep the exact value they speak of); ``notes`` are the
+    curve's prebuilt notes (:func:`~medsales.engine.compiled.curve_notes`), built here
+    when not given."""
     if isinstance(curve, LinearCurve):
         return _linear(curve, xr, x)
     if isinstance(curve, StepsCurve):
-        return _steps(curve, xr, x, lower_on_value=lower_on_value)
+        step_notes = cast("tuple[Note, ...]", curve_notes(curve) if notes is None else notes)
+        return _steps(curve, xr, x, lower_on_value=lower_on_value, notes=step_notes)
     if isinstance(curve, PiecewiseCurve):
-        return _piecewise(curve, xr, x)
+        knot_notes = cast(
+            "tuple[tuple[Note, ...], tuple[Note, ...]]",
+            curve_notes(curve) if notes is None else notes,
+        )
+        return _piecewise(curve, xr, x, knot_notes)
     return _scale(curve, xr, x, path=path)
 
 
@@ -120,7 +134,7 @@ def _linear(curve: LinearCurve, xr: Ratio, x: Fraction) -> tuple[Fraction, list[
 
 
 def _steps(
-    curve: StepsCurve, xr: Ratio, x: Fraction, *, lower_on_value: bool
+    curve: StepsCurve, xr: Ratio, x: Fraction, *, lower_on_value: bool, notes: tuple[Note, ...]
 ) -> tuple[Fraction, list[Note]]:
     xn, xd = xr
     chosen = -1
@@ -137,19 +151,15 @@ def _steps(
     steps, below = curve.exact
     if chosen < 0:
         return below, [Note.of("steps_below", x=x, points=curve.below)]
-    return steps[chosen][1], [_step_notes(curve)[chosen]]
+    return steps[chosen][1], [notes[chosen]]
 
 
-def _step_notes(curve: StepsCurve) -> tuple[Note, ...]:
-    """The note of each step, the same every time it is reached: built once per curve."""
-    found: tuple[Note, ...] | None = curve.engine_cache.get("step_notes")
-    if found is None:
-        found = tuple(Note.of("step", threshold=t, points=p) for t, p in curve.steps)
-        curve.engine_cache["step_notes"] = found
-    return found
-
-
-def _piecewise(curve: PiecewiseCurve, xr: Ratio, x: Fraction) -> tuple[Fraction, list[Note]]:
+def _piecewise(
+    curve: PiecewiseCurve,
+    xr: Ratio,
+    x: Fraction,
+    notes: tuple[tuple[Note, ...], tuple[Note, ...]],
+) -> tuple[Fraction, list[Note]]:
     knots, below = curve.exact
     xs, ps, slopes = curve.ratios
     xn, xd = xr
@@ -165,33 +175,15 @@ def _piecewise(curve: PiecewiseCurve, xr: Ratio, x: Fraction) -> tuple[Fraction,
     for i in range(len(xs) - 1):
         kn, kd = xs[i]
         if xn * kd == kn * xd:
-            return knots[i][1], [_knot_notes(curve)[0][i]]
+            return knots[i][1], [notes[0][i]]
         nn, nd = xs[i + 1]
         if xn * nd < nn * xd:  # between knot i and knot i + 1
             (pn, pd), (sn, sd) = ps[i], slopes[i]
             # p0 + slope × (x - x0), over one common denominator
             run, run_d = xn * kd - kn * xd, xd * kd
             points = Fraction(pn * sd * run_d + sn * run * pd, pd * sd * run_d)
-            return points, [_knot_notes(curve)[1][i]]
+            return points, [notes[1][i]]
     raise AssertionError("unreachable: x lies within the knots")  # pragma: no cover
-
-
-def _knot_notes(curve: PiecewiseCurve) -> tuple[tuple[Note, ...], tuple[Note, ...]]:
-    """The note of x at each knot, and of x between each pair of knots: the same every
-    time, so built once per curve."""
-    found: tuple[tuple[Note, ...], tuple[Note, ...]] | None = curve.engine_cache.get("notes")
-    if found is None:
-        at = tuple(
-            Note.of("knot", x=kx, points=kp)
-            for (kx, _), (_, kp) in zip(curve.exact[0], curve.points, strict=True)
-        )
-        shown = [f"({kx}, {kp})" for kx, kp in curve.points]
-        between = tuple(
-            Note.of("interpolated", left=left, right=right)
-            for left, right in itertools.pairwise(shown)
-        )
-        found = curve.engine_cache["notes"] = (at, between)
-    return found
 
 
 def _scale(curve: ScaleCurve, xr: Ratio, x: Fraction, *, path: str) -> tuple[Fraction, list[Note]]:

@@ -37,7 +37,7 @@ from medsales.errors import (
 from medsales.numbers import display, engine_context
 from medsales.periods import Period, active_share, aggregate
 from medsales.policy.models import Incident, Policy
-from medsales.records import Employee, MeasurementRow
+from medsales.policy.records import Employee, MeasurementRow
 
 __all__ = [
     "PeriodRow",

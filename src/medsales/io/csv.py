@@ -42,7 +42,7 @@ from medsales.policy.models import (
     RatingsDerive,
     SurveyDerive,
 )
-from medsales.records import Employee, MeasurementRow, Rating, SurveyResponse
+from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
 
 __all__ = [
     "EMPLOYEES_COLUMNS",

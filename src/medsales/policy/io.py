@@ -17,8 +17,9 @@ from pydantic import BaseModel, ValidationError
 
 from medsales.errors import MedsalesError, PolicyError, Problem, format_path
 from medsales.numbers import decimal_string, engine_context
+from medsales.policy.base import _ID_PATTERN
+from medsales.policy.document import Policy
 from medsales.policy.locate import json_positions, locate, parse_path, toml_positions
-from medsales.policy.models import _ID_PATTERN, Policy
 
 __all__ = [
     "canonical_json",

@@ -11,7 +11,8 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from medsales.policy.models import Id, Num, _Model
+from medsales.policy.base import DocumentModel as _Model
+from medsales.policy.base import Id, Num
 
 __all__ = ["Employee", "MeasurementRow", "Rating", "SurveyResponse"]
 

@@ -1,0 +1,146 @@
+"""What the engine derives from a policy, kept apart from the policy document.
+
+A :class:`CompiledPolicy` holds what the engine works out once per policy and reuses on
+every appraisal: each scorecard's effective weights for every pattern of remaining lines
+(SPEC §4) and the notes of each step and knot of its curves (SPEC §3). It is keyed by the
+policy's SHA-256, so a policy changed by any path (``evolve``, ``model_copy``, a new file)
+gets its own, and two equal policies share one. The policy documents stay pure
+declarations, as in pandera and attrs, where the declaration is apart from what runs it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from fractions import Fraction
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from medsales.engine.notes import Note
+from medsales.numbers import Ratio
+
+if TYPE_CHECKING:
+    from medsales.policy.curves import Curve, PiecewiseCurve, StepsCurve
+    from medsales.policy.document import Policy
+    from medsales.policy.scorecards import Scorecard
+
+__all__ = ["CompiledPolicy", "CompiledScorecard", "Weights", "compile_policy", "curve_notes"]
+
+_ZERO: Final = Fraction(0)
+_HUNDRED: Final = Fraction(100)
+_CACHE_SIZE: Final = 64
+
+Weights = tuple[tuple[Fraction, ...], tuple[Ratio, ...], tuple[Note, ...]]
+"""Each line's effective weight, the same over 100 as an integer ratio, and the notes on
+what was redistributed."""
+
+CurveNotes = tuple[Note, ...] | tuple[tuple[Note, ...], tuple[Note, ...]] | None
+"""A steps curve's note per step; a piecewise curve's notes at and between its knots."""
+
+
+def curve_notes(curve: Curve) -> CurveNotes:
+    """The notes a curve can give that do not depend on x: built once per curve."""
+    if curve.type == "steps":
+        steps: StepsCurve = curve
+        return tuple(Note.of("step", threshold=t, points=p) for t, p in steps.steps)
+    if curve.type == "piecewise":
+        pw: PiecewiseCurve = curve
+        at = tuple(
+            Note.of("knot", x=kx, points=kp)
+            for (kx, _), (_, kp) in zip(pw.exact[0], pw.points, strict=True)
+        )
+        shown = [f"({kx}, {kp})" for kx, kp in pw.points]
+        between = tuple(
+            Note.of("interpolated", left=left, right=right)
+            for left, right in itertools.pairwise(shown)
+        )
+        return at, between
+    return None
+
+
+@attrs.define(eq=False)
+class CompiledScorecard:
+    """One scorecard as the engine runs it: curve notes by plan position, and effective
+    weights by the pattern of lines that remain, filled as the engine meets them."""
+
+    card: Scorecard
+    notes: tuple[CurveNotes, ...]
+    _weights: dict[tuple[bool, ...], Weights] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, card: Scorecard) -> CompiledScorecard:
+        """Compile ``card``."""
+        return cls(card, tuple(curve_notes(line.curve) for _, _, _, line in card.plan))
+
+    def weights(self, kept: tuple[bool, ...]) -> Weights:
+        """Each line's effective weight when the lines flagged in ``kept`` remain (SPEC §4)."""
+        found = self._weights.get(kept)
+        if found is None:
+            found = self._weights[kept] = effective_weights(self.card, kept)
+        return found
+
+
+def effective_weights(card: Scorecard, kept: tuple[bool, ...]) -> Weights:
+    """SPEC §4: a section's share goes to its remaining lines in proportion to their
+    weights, and a section with none left gives its share to the remaining sections."""
+    flat = [(sec, line) for sec in card.effective_sections for line in sec.lines]
+    line_totals: dict[str, Fraction] = {}
+    for (sec, line), keep in zip(flat, kept, strict=True):
+        if keep:
+            line_totals[sec.id] = line_totals.get(sec.id, _ZERO) + line.exact_weight
+    section_total = sum(
+        (sec.exact_weight for sec in card.effective_sections if sec.id in line_totals), _ZERO
+    )
+    notes: list[Note] = []
+    for sec in card.effective_sections:
+        if sec.id not in line_totals:
+            if len(card.effective_sections) > 1:
+                notes.append(Note.of("section_dropped", section=sec.id, weight=sec.weight))
+        elif line_totals[sec.id] != 100:
+            notes.append(Note.of("redistributed", section=sec.id, line_total=line_totals[sec.id]))
+    if line_totals and section_total != 100:
+        notes.append(Note.of("sections_redistributed", total=section_total))
+    weights = tuple(
+        sec.exact_weight / section_total * line.exact_weight / line_totals[sec.id] * _HUNDRED
+        if keep
+        else _ZERO
+        for (sec, line), keep in zip(flat, kept, strict=True)
+    )
+    return weights, tuple((w / _HUNDRED).as_integer_ratio() for w in weights), tuple(notes)
+
+
+@attrs.define(eq=False)
+class CompiledPolicy:
+    """What the engine derives from one policy, by role; see :func:`compile_policy`."""
+
+    policy: Policy
+    _cards: dict[str, CompiledScorecard] = attrs.field(factory=dict)
+
+    def scorecard(self, role: str) -> CompiledScorecard:
+        """The compiled scorecard of ``role`` (an unknown role raises as
+        :meth:`medsales.Policy.scorecard` does)."""
+        found = self._cards.get(role)
+        if found is None:
+            found = self._cards[role] = CompiledScorecard.of(self.policy.scorecard(role))
+        return found
+
+
+_compiled: OrderedDict[str, CompiledPolicy] = OrderedDict()
+_lock = threading.Lock()
+
+
+def compile_policy(policy: Policy) -> CompiledPolicy:
+    """The engine's compiled form of ``policy``, cached by its SHA-256 (the last
+    few dozen policies are kept)."""
+    key = policy.sha256
+    with _lock:
+        found = _compiled.get(key)
+        if found is None:
+            found = _compiled[key] = CompiledPolicy(policy)
+            if len(_compiled) > _CACHE_SIZE:
+                _compiled.popitem(last=False)
+        else:
+            _compiled.move_to_end(key)
+        return found

@@ -1,0 +1,287 @@
+"""The checks that span more than one key of a policy (SPEC §3, §4, §5, §8, §12)."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from medsales.errors import Problem, format_path
+from medsales.policy.base import SEVERITIES
+from medsales.policy.curves import LinearCurve, PiecewiseCurve, ScaleCurve, StepsCurve
+from medsales.policy.kpis import KPI, RatingsDerive, TeamDerive
+from medsales.policy.scorecards import Line
+
+if TYPE_CHECKING:
+    from medsales.policy.document import Policy
+
+__all__ = ["check_consistency"]
+
+
+def check_consistency(policy: Policy) -> tuple[Problem, ...]:
+    """Every load-time check that spans more than one key (SPEC §3, §4, §5, §8, §12)."""
+    problems: list[Problem] = []
+
+    def add(path: list[str | int], message: str, value: Any = None) -> None:
+        problems.append(Problem(message=message, path=format_path(path), value=value))
+
+    def unique(items: tuple[Any, ...], path: list[str | int], what: str, key: str) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            ident = getattr(item, key)
+            if ident in seen:
+                add([*path, i, key], f"duplicate {what} {ident!r} (also at [{seen[ident]}])", ident)
+            else:
+                seen[ident] = i
+
+    unique(
+        policy.department.responsibilities,
+        ["department", "responsibilities"],
+        "responsibility id",
+        "id",
+    )
+    unique(policy.roles, ["roles"], "role id", "id")
+    for r, role in enumerate(policy.roles):
+        unique(role.responsibilities, ["roles", r, "responsibilities"], "responsibility id", "id")
+    unique(policy.conduct_rules, ["conduct_rules"], "conduct rule id", "id")
+    unique(policy.kpis, ["kpis"], "KPI id", "id")
+    unique(policy.grades, ["grades"], "grade id", "id")
+    unique(policy.scorecards, ["scorecards"], "scorecard for role", "role")
+
+    roles = {r.id for r in policy.roles}
+    kpis = {k.id: k for k in policy.kpis}
+    grades = [g.id for g in policy.grades]
+    rules = {r.id for r in policy.conduct_rules}
+    references = (
+        {r.id for r in policy.department.responsibilities}
+        | {f"{role.id}.{resp.id}" for role in policy.roles for resp in role.responsibilities}
+        | rules
+    )
+
+    # grades: best first, strictly decreasing min
+    for i in range(1, len(policy.grades)):
+        prev, cur = policy.grades[i - 1], policy.grades[i]
+        if cur.min >= prev.min:
+            add(
+                ["grades", i, "min"],
+                f"grade {cur.id!r} has min {cur.min}, not below {prev.id!r}'s {prev.min}; "
+                "list grades best first with strictly decreasing min",
+                cur.min,
+            )
+
+    # conduct consequences
+    for r, rule in enumerate(policy.conduct_rules):
+        for severity in SEVERITIES:
+            consequence = rule.consequences.for_severity(severity)
+            if (
+                consequence is not None
+                and consequence.grade_cap is not None
+                and consequence.grade_cap not in grades
+            ):
+                add(
+                    ["conduct_rules", r, "consequences", severity, "grade_cap"],
+                    f"unknown grade {consequence.grade_cap!r} "
+                    f"(expected one of {', '.join(grades)})",
+                    consequence.grade_cap,
+                )
+
+    # KPIs: measures and derive references
+    for k, kpi in enumerate(policy.kpis):
+        for m, ref in enumerate(kpi.measures):
+            if ref not in references:
+                add(
+                    ["kpis", k, "measures", m],
+                    f"{ref!r} is not a department responsibility, a role responsibility "
+                    "('role.responsibility') or a conduct rule",
+                    ref,
+                )
+        if isinstance(kpi.derive, TeamDerive):
+            target = kpi.derive.kpi
+            if target not in kpis:
+                add(["kpis", k, "derive", "kpi"], f"unknown KPI {target!r}", target)
+            else:
+                chain = [kpi.id]
+                node: KPI | None = kpis[target]
+                while node is not None:
+                    if node.id in chain:
+                        add(
+                            ["kpis", k, "derive", "kpi"],
+                            "team roll-up leads into a cycle: " + " → ".join([*chain, node.id]),
+                            target,
+                        )
+                        break
+                    chain.append(node.id)
+                    d = node.derive
+                    node = kpis.get(d.kpi) if isinstance(d, TeamDerive) else None
+        if isinstance(kpi.derive, RatingsDerive) and isinstance(kpi.derive.min_raters, dict):
+            for group in kpi.derive.min_raters:
+                if group not in kpi.derive.groups:
+                    add(
+                        ["kpis", k, "derive", "min_raters", group],
+                        f"rater group {group!r} has no weight in 'groups' "
+                        f"(expected one of {', '.join(kpi.derive.groups)})",
+                        group,
+                    )
+
+    # scorecards
+    for s, card in enumerate(policy.scorecards):
+        base: list[str | int] = ["scorecards", s]
+        if card.role not in roles:
+            add(
+                [*base, "role"],
+                f"unknown role {card.role!r} (expected one of {', '.join(sorted(roles))})",
+                card.role,
+            )
+        if card.sections is not None:
+            unique(card.sections, [*base, "sections"], "section id", "id")
+            total = sum((sec.weight for sec in card.sections), Decimal(0))
+            if total != 100:
+                add(
+                    [*base, "sections"],
+                    f"section weights of scorecard {card.role!r} total {total}, must total 100",
+                    total,
+                )
+            sections = [([*base, "sections", i], sec) for i, sec in enumerate(card.sections)]
+        else:
+            sections = [(base, card.effective_sections[0])]
+        seen_kpis: dict[str, str] = {}
+        for sec_path, sec in sections:
+            total = sum((line.weight for line in sec.lines), Decimal(0))
+            if total != 100:
+                where = f"section {sec.id!r}" if card.sections is not None else "flat lines"
+                add(
+                    [*sec_path, "lines"],
+                    f"line weights of scorecard {card.role!r} {where} total {total}, "
+                    "must total 100",
+                    total,
+                )
+            for i, line in enumerate(sec.lines):
+                lpath = [*sec_path, "lines", i]
+                kpi_def = kpis.get(line.kpi)
+                if kpi_def is None:
+                    add([*lpath, "kpi"], f"unknown KPI {line.kpi!r}", line.kpi)
+                    continue
+                if line.kpi in seen_kpis:
+                    add(
+                        [*lpath, "kpi"],
+                        f"KPI {line.kpi!r} appears twice in scorecard "
+                        f"{card.role!r} (also in {seen_kpis[line.kpi]})",
+                        line.kpi,
+                    )
+                seen_kpis[line.kpi] = format_path(lpath)
+                for message in _curve_problems(line, kpi_def):
+                    add([*lpath, "curve"], message)
+
+    # distribution
+    if policy.distribution is not None:
+        dist = policy.distribution
+        for gid in dist.shares:
+            if gid not in grades:
+                add(
+                    ["distribution", "shares", gid],
+                    f"unknown grade {gid!r} (expected one of {', '.join(grades)})",
+                    gid,
+                )
+        total = sum(dist.shares.values(), Decimal(0))
+        if dist.mode == "exact":
+            missing = [g for g in grades if g not in dist.shares]
+            if missing:
+                add(
+                    ["distribution", "shares"],
+                    f"exact mode needs a share for every grade; missing {', '.join(missing)}",
+                )
+            if total != 1:
+                add(
+                    ["distribution", "shares"],
+                    f"exact mode shares total {total}, must total 1",
+                    total,
+                )
+        elif total > 1:
+            add(["distribution", "shares"], f"cap shares total {total}, must not exceed 1", total)
+
+    # golden examples refer to what exists
+    for e, example in enumerate(policy.examples):
+        if example.role not in roles:
+            add(["examples", e, "role"], f"unknown role {example.role!r}", example.role)
+        for kpi_id in example.measurements:
+            if kpi_id not in kpis:
+                add(["examples", e, "measurements", kpi_id], f"unknown KPI {kpi_id!r}", kpi_id)
+        for i, incident in enumerate(example.incidents):
+            if incident.rule not in rules:
+                add(
+                    ["examples", e, "incidents", i, "rule"],
+                    f"unknown conduct rule {incident.rule!r}",
+                    incident.rule,
+                )
+        if example.expect.grade is not None and example.expect.grade not in grades:
+            add(
+                ["examples", e, "expect", "grade"],
+                f"unknown grade {example.expect.grade!r}",
+                example.expect.grade,
+            )
+    return tuple(problems)
+
+
+def _curve_problems(line: Line, kpi: KPI) -> list[str]:
+    """Why a line's curve is not non-decreasing in "better" (SPEC §3), if it is not."""
+    curve = line.curve
+    if isinstance(curve, ScaleCurve) and line.basis != "value":
+        return ['a scale curve reads a rating; use basis = "value"']
+    if line.allow_non_monotonic:
+        return []
+    lower_value = line.basis == "value" and kpi.direction == "lower"
+    if (
+        isinstance(curve, LinearCurve)
+        and not lower_value
+        and curve.floor is not None
+        and curve.floor < 0 < curve.multiplier
+    ):
+        return [
+            f"a linear curve with a negative floor ({curve.floor}) gives 0 points below "
+            "it but negative points just above it; use a floor of 0 or more, or set "
+            "allow_non_monotonic = true"
+        ]
+    if isinstance(curve, LinearCurve | ScaleCurve):
+        if lower_value:
+            return [
+                f"a {curve.type} curve rises with x, but KPI {kpi.id!r} is lower-is-better "
+                'on basis "value"; use steps or piecewise with falling points, or set '
+                "allow_non_monotonic = true"
+            ]
+        return []
+    if isinstance(curve, StepsCurve):
+        pts = [p for _, p in curve.steps]
+        if lower_value:
+            # smallest threshold >= x; beyond the last threshold → below
+            falling = all(a >= b for a, b in itertools.pairwise(pts))
+            if not falling or curve.below > pts[-1]:
+                return [
+                    f'steps for lower-is-better KPI {kpi.id!r} on basis "value" must '
+                    "have points that do not rise with the threshold, and 'below' no "
+                    "more than the last step's points"
+                ]
+            return []
+        rising = all(a <= b for a, b in itertools.pairwise(pts))
+        if not rising or curve.below > pts[0]:
+            return [
+                "step points must not fall as the threshold rises, and 'below' must not "
+                "exceed the first step's points (or set allow_non_monotonic = true)"
+            ]
+        return []
+    assert isinstance(curve, PiecewiseCurve)
+    pts = [p for _, p in curve.points]
+    below = pts[0] if curve.below is None else curve.below
+    if lower_value:
+        if not all(a >= b for a, b in itertools.pairwise(pts)) or below < pts[0]:
+            return [
+                f'piecewise points for lower-is-better KPI {kpi.id!r} on basis "value" '
+                "must not rise with x, and 'below' must not be less than the first "
+                "knot's points"
+            ]
+        return []
+    if not all(a <= b for a, b in itertools.pairwise(pts)) or below > pts[0]:
+        return [
+            "piecewise points must not fall as x rises, and 'below' must not exceed the "
+            "first knot's points (or set allow_non_monotonic = true)"
+        ]
+    return []

@@ -1,0 +1,167 @@
+"""The policy document as a whole (SPEC §12): settings, catalog, scorecards, grades, examples."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from medsales.errors import PolicyError
+from medsales.labels import Label
+from medsales.policy.base import FORMAT, Id, MissingRule, NonNegative, Num, Positive
+from medsales.policy.base import DocumentModel as _Model
+from medsales.policy.inputs import Incident, Measurement
+from medsales.policy.kpis import KPI
+from medsales.policy.organisation import ConductRule, Department, Role
+from medsales.policy.scorecards import Distribution, Grade, Scorecard
+
+__all__ = ["Example", "ExampleExpectation", "Policy"]
+
+
+def _bare_actual(value: Any) -> Any:
+    """A bare number in a golden example is the actual, as :func:`medsales.appraise` reads it."""
+    if isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
+        return {"actual": value}
+    return value
+
+
+class ExampleExpectation(_Model):
+    """What a golden example must produce."""
+
+    score: Num | None = None
+    grade: Id | None = None
+    vetoed: bool | None = None
+    complete: bool | None = None
+
+
+class Example(_Model):
+    """A golden case: inputs and the result the policy must produce for them."""
+
+    name: str = Field(min_length=1)
+    role: Id
+    measurements: dict[Id, Annotated[Measurement, BeforeValidator(_bare_actual)]] = Field(
+        default_factory=dict
+    )
+    incidents: tuple[Incident, ...] = ()
+    expect: ExampleExpectation
+
+
+# --------------------------------------------------------------------------- the policy
+
+
+class Policy(_Model):
+    """A whole policy document: catalog, scorecards, grades, consequences and settings."""
+
+    format: Literal["medsales.policy/1"] = FORMAT
+    id: Id
+    version: str = Field(min_length=1)
+    name: Label
+    description: Label | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "CNY"
+    score_places: Annotated[int, Field(ge=0, le=10)] = 2
+    rounding: Literal["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"] = (
+        "half_up"
+    )
+    missing: MissingRule = "redistribute"
+    max_deduction: NonNegative | None = None
+    max_score: Positive | None = None
+    fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
+    fiscal_year_named_by: Literal["end", "start"] = "end"
+    proration: Literal["days", "months"] = "days"
+    department: Department
+    roles: tuple[Role, ...] = Field(min_length=1)
+    conduct_rules: tuple[ConductRule, ...] = ()
+    kpis: tuple[KPI, ...] = Field(min_length=1)
+    grades: tuple[Grade, ...] = Field(min_length=1)
+    scorecards: tuple[Scorecard, ...] = Field(min_length=1)
+    distribution: Distribution | None = None
+    examples: tuple[Example, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policy:
+        from medsales.numbers import engine_context
+        from medsales.policy.consistency import check_consistency
+
+        with engine_context():  # weight totals are exact whatever the caller's context
+            problems = check_consistency(self)
+        if problems:
+            raise PolicyError(f"the policy has {len(problems)} problem(s)", problems=problems)
+        return self
+
+    # -- lookups (built once per policy; the policy is immutable) ---------------------
+
+    @cached_property
+    def kpis_by_id(self) -> Mapping[str, KPI]:
+        """KPI definitions by id."""
+        return {k.id: k for k in self.kpis}
+
+    @cached_property
+    def roles_by_id(self) -> Mapping[str, Role]:
+        """Roles by id."""
+        return {r.id: r for r in self.roles}
+
+    @cached_property
+    def rules_by_id(self) -> Mapping[str, ConductRule]:
+        """Conduct rules by id."""
+        return {r.id: r for r in self.conduct_rules}
+
+    @cached_property
+    def grades_by_id(self) -> Mapping[str, Grade]:
+        """Grades by id."""
+        return {g.id: g for g in self.grades}
+
+    @cached_property
+    def scorecards_by_role(self) -> Mapping[str, Scorecard]:
+        """Scorecards by role id."""
+        return {s.role: s for s in self.scorecards}
+
+    @cached_property
+    def grade_rank(self) -> Mapping[str, int]:
+        """0 for the best grade, 1 for the next, …"""
+        return {g.id: i for i, g in enumerate(self.grades)}
+
+    def kpi(self, kpi_id: str) -> KPI:
+        """The KPI definition ``kpi_id``; :class:`~medsales.errors.UnknownKPIError` if none."""
+        from medsales.errors import UnknownKPIError
+
+        try:
+            return self.kpis_by_id[kpi_id]
+        except KeyError:
+            raise UnknownKPIError(
+                f"unknown KPI {kpi_id!r}",
+                value=kpi_id,
+                expected="one of " + ", ".join(sorted(self.kpis_by_id)),
+            ) from None
+
+    def scorecard(self, role: str) -> Scorecard:
+        """The scorecard of ``role``; :class:`~medsales.errors.UnknownRoleError` if none."""
+        from medsales.errors import UnknownRoleError
+
+        try:
+            return self.scorecards_by_role[role]
+        except KeyError:
+            raise UnknownRoleError(
+                f"unknown role {role!r}"
+                if role not in self.roles_by_id
+                else f"role {role!r} has no scorecard",
+                path="role",
+                value=role,
+                expected="one of " + ", ".join(sorted(self.scorecards_by_role)),
+            ) from None
+
+    @cached_property
+    def canonical_json(self) -> str:
+        """The canonical form (SPEC §9): defaults filled in, keys sorted, no whitespace."""
+        from medsales.policy.io import canonical_json
+
+        return canonical_json(self)
+
+    @cached_property
+    def sha256(self) -> str:
+        """SHA-256 (hex) of the canonical form's UTF-8 bytes."""
+        import hashlib
+
+        return hashlib.sha256(self.canonical_json.encode("utf-8")).hexdigest()

@@ -1,0 +1,37 @@
+"""What is measured and what happened: a KPI measurement and a conduct incident (SPEC §3, §5)."""
+
+from __future__ import annotations
+
+import datetime
+
+from pydantic import model_validator
+
+from medsales.policy.base import DocumentModel as _Model
+from medsales.policy.base import Id, Num, Severity
+
+__all__ = ["Incident", "Measurement"]
+
+
+class Measurement(_Model):
+    """A measurement of one KPI: an actual, an optional target and weight, or not applicable."""
+
+    actual: Num | None = None
+    target: Num | None = None
+    weight: Num | None = None
+    applicable: bool = True
+
+    @model_validator(mode="after")
+    def _actual_when_applicable(self) -> Measurement:
+        if self.applicable and self.actual is None:
+            raise ValueError("an applicable measurement needs an 'actual'")
+        return self
+
+
+class Incident(_Model):
+    """A conduct incident (SPEC §5)."""
+
+    employee_id: str | None = None
+    rule: Id
+    severity: Severity
+    date: datetime.date | None = None
+    note: str = ""
