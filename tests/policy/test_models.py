@@ -1364,3 +1364,59 @@ def test_a_policy_is_immutable() -> None:
     policy = accepted()
     with pytest.raises(ValidationError, match="frozen"):
         policy.id = "other"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- copies
+
+
+def test_model_copy_validates_again_and_rehashes() -> None:
+    """A changed copy is a new document: validated, with its own SHA-256 (issue: a copy
+    once kept the original's hash and skipped validation)."""
+    import pytest
+
+    from medsales import PolicyError, default_policy
+
+    policy = default_policy()
+    with pytest.raises(PolicyError, match="score_places"):
+        policy.model_copy(update={"score_places": -3})
+    changed = policy.model_copy(update={"score_places": 3})
+    assert changed.score_places == 3
+    assert changed.sha256 != policy.sha256
+    assert policy.model_copy().sha256 == policy.sha256
+
+
+def test_model_copy_of_a_scorecard_uses_its_own_weights() -> None:
+    """The engine's compiled weights follow the copy, never the original's cache."""
+    from medsales import appraise, default_policy, dump_policy, loads_policy
+
+    policy = default_policy()
+    card = policy.scorecard("sales_representative")
+    assert card.sections is not None
+    at = next(i for i, s in enumerate(card.sections) if s.id == "market")
+    section = card.sections[at]
+    first, second = section.lines[0], section.lines[1]  # new_customers 50, reports 30
+    assert first.weight != second.weight
+    measurements = {
+        "sales_revenue": {"actual": 100, "target": 100},
+        "new_customers": {"actual": 10, "target": 5},
+        "market_feedback_reports": 0,
+    }
+    before = appraise(policy, role=card.role, measurements=measurements)  # fills the cache
+    swapped = section.model_copy(
+        update={
+            "lines": (
+                first.model_copy(update={"weight": second.weight}),
+                second.model_copy(update={"weight": first.weight}),
+                *section.lines[2:],
+            )
+        }
+    )
+    sections = (*card.sections[:at], swapped, *card.sections[at + 1 :])
+    new_card = card.model_copy(update={"sections": sections})
+    cards = tuple(new_card if c.role == card.role else c for c in policy.scorecards)
+    variant = policy.model_copy(update={"scorecards": cards})
+    after = appraise(variant, role=card.role, measurements=measurements)
+    fresh = appraise(loads_policy(dump_policy(variant)), role=card.role, measurements=measurements)
+    assert variant.sha256 != policy.sha256
+    assert after.score == fresh.score
+    assert after.score != before.score

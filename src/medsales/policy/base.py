@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from medsales.errors import MedsalesError
+from medsales.errors import MedsalesError, PolicyError
 from medsales.numbers import to_decimal
 
 __all__ = [
@@ -104,13 +104,25 @@ class DocumentModel(BaseModel):
         ignored_types=(cached_property,),
     )
 
-    def model_copy(  # type: ignore[override]
-        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
-    ) -> Self:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A validated copy with ``update`` applied; nothing derived from ``self`` is kept."""
+        from pydantic import ValidationError
+
+        from medsales.numbers import engine_context
+
         data: dict[str, Any] = {name: getattr(self, name) for name in type(self).model_fields}
         data.update(update or {})
-        return type(self).model_validate(data)
+        try:
+            with engine_context():
+                return type(self).model_validate(data)
+        except ValidationError as exc:
+            from medsales.policy.io import validation_problems
+
+            problems = validation_problems(exc, None)
+            noun = "problem" if len(problems) == 1 else "problems"
+            raise PolicyError(
+                f"invalid {type(self).__name__} copy, {len(problems)} {noun}", problems=problems
+            ) from None
 
 
 _Model = DocumentModel  # the name the models had before the policy package was split

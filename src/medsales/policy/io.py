@@ -121,7 +121,7 @@ def _validate(
         with engine_context():  # weight totals are exact whatever the caller's context
             return Policy.model_validate(data)
     except ValidationError as exc:
-        problems = _problems(exc, file)
+        problems = validation_problems(exc, file)
         if source is not None:
             problems = _placed(problems, *source)
     except MedsalesError as exc:  # pragma: no cover - pydantic wraps ValueErrors
@@ -150,7 +150,8 @@ def _placed(problems: list[Problem], text: str, format: Literal["toml", "json"])
     return placed
 
 
-def _problems(exc: ValidationError, file: str | None) -> list[Problem]:
+def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]:
+    """pydantic's errors as problems with the document's key paths."""
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
         ctx = error.get("ctx") or {}
