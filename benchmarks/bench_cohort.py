@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import medsales
-from medsales.cli import _demo_inputs
+from medsales.cli._common import demo_inputs as _demo_inputs
 from medsales.engine.appraise import measurements_of
 
 POLICY = medsales.default_policy()

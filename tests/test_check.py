@@ -1,4 +1,4 @@
-"""``medsales.check``: golden examples, coverage, reachable grades, lines, distribution and
+"""``medsales.analysis.check``: golden examples, coverage, reachable grades, lines, distribution and
 the compliance profile — each kind of finding on a small policy built for it."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from builders import BASE, build, one_line
 from medsales import Policy, PolicyError, appraise, default_policy, dump_policy, load_policy
-from medsales.check import (
+from medsales.analysis.check import (
     CN_MEDICAL_REPRESENTATIVE_2020,
     PROFILES,
     Finding,

@@ -13,7 +13,7 @@ from builders import build
 from medsales import CohortResult, appraise_cohort
 from medsales.catalog import DEMO_FILES, demo_file_text
 from medsales.io import csv as csvio
-from medsales.notebook import CSS, appraisal_html, cohort_html
+from medsales.views.html import CSS, appraisal_html, cohort_html
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source"}
 

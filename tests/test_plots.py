@@ -21,10 +21,10 @@ from medsales import (  # noqa: E402
     CohortResult,
     InputError,
     appraise_cohort,
-    plots,
 )
 from medsales.catalog import DEMO_FILES, demo_file_text  # noqa: E402
 from medsales.io import csv as csvio  # noqa: E402
+from medsales.views import plots  # noqa: E402
 
 
 def demo_cohort(period: str = "2026-Q4") -> CohortResult:
@@ -175,6 +175,6 @@ def test_the_chinese_font_is_looked_up_among_the_installed_ones() -> None:
 
 def test_without_matplotlib_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    monkeypatch.delitem(sys.modules, "medsales.plots")
+    monkeypatch.delitem(sys.modules, "medsales.views.plots")
     with pytest.raises(ImportError, match=r"pip install 'medsales\[plots\]'"):
-        importlib.import_module("medsales.plots")
+        importlib.import_module("medsales.views.plots")

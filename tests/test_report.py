@@ -19,7 +19,7 @@ import medsales
 from medsales import CohortResult, appraise_cohort
 from medsales.catalog import DEMO_FILES, demo_file_text
 from medsales.io import csv as csvio
-from medsales.report import render_report
+from medsales.views.report import render_report
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source"}
 
@@ -156,9 +156,9 @@ def test_the_report_in_chinese_with_a_title_of_ones_own(demo: CohortResult) -> N
 
 def test_without_matplotlib_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    monkeypatch.delitem(sys.modules, "medsales.report")
+    monkeypatch.delitem(sys.modules, "medsales.views.report")
     with pytest.raises(ImportError, match=r"pip install 'medsales\[plots\]'"):
-        importlib.import_module("medsales.report")
+        importlib.import_module("medsales.views.report")
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -523,15 +523,15 @@ def test_a_wrong_golden_example_fails_the_invariants() -> None:
 
 
 def test_a_broken_bound_fails_the_invariants(monkeypatch: pytest.MonkeyPatch) -> None:
-    import medsales.check
+    import medsales.analysis.check
 
-    real = medsales.check.score_bounds
+    real = medsales.analysis.check.score_bounds
     policy = medsales.default_policy().model_copy(update={"max_score": None})
 
     def too_low(p: medsales.Policy, role: str) -> object:
         return attrs.evolve(real(p, role), high=Fraction(1, 100))
 
-    monkeypatch.setattr(medsales.check, "score_bounds", too_low)
+    monkeypatch.setattr(medsales.analysis.check, "score_bounds", too_low)
     with pytest.raises(AssertionError, match=r"role 'sales_representative': score .* above"):
         medsales.testing.assert_policy_invariants(
             policy, max_examples=20, roles=["sales_representative"]

@@ -9,13 +9,14 @@ from collections.abc import Mapping
 import pytest
 
 import medsales
-from medsales import cli, notebook, plots, render, report
-from medsales.engine import explain, notes
 from medsales.engine.notes import Note
 from medsales.labels import LANGUAGES, pick
+from medsales.views import explain, messages, plots, report
+from medsales.views import html as notebook
+from medsales.views import text as render
 
 TABLES: dict[str, Mapping[str, object]] = {
-    "notes.MESSAGES": notes.MESSAGES,
+    "messages.MESSAGES": messages.MESSAGES,
     "explain.WORDS": explain.WORDS,
     "report._TEXT": report._TEXT,
     "render.HEADERS": render.HEADERS,
@@ -23,8 +24,8 @@ TABLES: dict[str, Mapping[str, object]] = {
     "render._CHART": render._CHART,
     "notebook._WORDS": notebook._WORDS,
     "plots._WORDS": plots._WORDS,
-    "cli._DEMO_TITLE": cli._DEMO_TITLE,
-    "cli._WHATIF_WORDS": cli._WHATIF_WORDS,
+    "render.DEMO_TITLE": render.DEMO_TITLE,
+    "render.WHATIF_WORDS": render.WHATIF_WORDS,
 }
 
 # Characters of the Simplified tables whose Traditional form differs (each one

@@ -1,4 +1,4 @@
-"""``medsales.whatif``: the exact actual that reaches a grade, and what a unit is worth."""
+"""``medsales.analysis.whatif``: the exact actual that reaches a grade, and what a unit is worth."""
 
 from __future__ import annotations
 
@@ -12,11 +12,7 @@ from hypothesis import strategies as st
 
 from builders import build, one_line
 from medsales import InputError, Policy, UnknownKPIError, appraise
-from medsales.engine.appraise import Resolved, normalize_measurements
-from medsales.numbers import quantize
-from medsales.policy.models import ScaleCurve
-from medsales.testing import incidents, measurements, policies
-from medsales.whatif import (
+from medsales.analysis.whatif import (
     LineResponse,
     Sensitivity,
     WhatIf,
@@ -24,6 +20,10 @@ from medsales.whatif import (
     points_per_unit,
     rounding_threshold,
 )
+from medsales.engine.appraise import Resolved, normalize_measurements
+from medsales.numbers import quantize
+from medsales.policy.models import ScaleCurve
+from medsales.testing import incidents, measurements, policies
 
 # The KPI sheet of docs/calculation.md: 50/20/20/10, linear floor 0.6 cap 1.2 on attainment.
 MARCH: dict[str, Any] = {

@@ -1,53 +1,112 @@
 """medsales: exact, explained, reproducible performance appraisals for medical sales.
 
-The public API (SPEC §13) is re-exported here; everything else is an implementation
-detail that may change.
+The public API (SPEC §13, §22) is re-exported here; everything else is an implementation
+detail that may change. Names are loaded on first use, so ``import medsales`` stays quick
+and loads neither the analysis nor the views until they are asked for.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from medsales.__about__ import __version__
-from medsales.catalog import default_policy
-from medsales.check import Finding, check_policy
-from medsales.cohort import CohortResult, appraise_cohort, calibrate
-from medsales.engine import (
-    Appraisal,
-    BatchScore,
-    ConductAdjustment,
-    LineResult,
-    Note,
-    Segment,
-    appraisal_json_schema,
-    appraise,
-    appraise_employee,
-    score_many,
-)
-from medsales.errors import (
-    DataFileError,
-    InputError,
-    MedsalesError,
-    MissingMeasurementError,
-    PeriodError,
-    PolicyError,
-    Problem,
-    TargetError,
-    UnknownKPIError,
-    UnknownRoleError,
-    UnknownRuleError,
-)
-from medsales.labels import Label
-from medsales.numbers import to_decimal
-from medsales.periods import Period
-from medsales.policy import (
-    Incident,
-    Measurement,
-    Policy,
-    dump_policy,
-    load_policy,
-    loads_policy,
-    policy_json_schema,
-)
-from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
-from medsales.targets import split
-from medsales.whatif import Sensitivity, WhatIf, min_actual_for_grade, points_per_unit
+
+if TYPE_CHECKING:
+    from medsales.analysis.calibration import calibrate
+    from medsales.analysis.check import Finding, check_policy
+    from medsales.analysis.whatif import Sensitivity, WhatIf, min_actual_for_grade, points_per_unit
+    from medsales.catalog import default_policy
+    from medsales.cohort import CohortResult, appraise_cohort
+    from medsales.engine import (
+        Appraisal,
+        BatchScore,
+        ConductAdjustment,
+        LineResult,
+        Note,
+        Segment,
+        appraisal_json_schema,
+        appraise,
+        appraise_employee,
+        score_many,
+    )
+    from medsales.errors import (
+        DataFileError,
+        InputError,
+        MedsalesError,
+        MissingMeasurementError,
+        PeriodError,
+        PolicyError,
+        Problem,
+        TargetError,
+        UnknownKPIError,
+        UnknownRoleError,
+        UnknownRuleError,
+    )
+    from medsales.labels import Label
+    from medsales.numbers import to_decimal
+    from medsales.periods import Period
+    from medsales.policy import (
+        Incident,
+        Measurement,
+        Policy,
+        dump_policy,
+        load_policy,
+        loads_policy,
+        policy_json_schema,
+    )
+    from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
+    from medsales.targets import split
+
+_WHERE: dict[str, str] = {
+    "Appraisal": "medsales.engine",
+    "BatchScore": "medsales.engine",
+    "CohortResult": "medsales.cohort",
+    "ConductAdjustment": "medsales.engine",
+    "DataFileError": "medsales.errors",
+    "Employee": "medsales.policy.records",
+    "Finding": "medsales.analysis.check",
+    "Incident": "medsales.policy",
+    "InputError": "medsales.errors",
+    "Label": "medsales.labels",
+    "LineResult": "medsales.engine",
+    "Measurement": "medsales.policy",
+    "MeasurementRow": "medsales.policy.records",
+    "MedsalesError": "medsales.errors",
+    "MissingMeasurementError": "medsales.errors",
+    "Note": "medsales.engine",
+    "Period": "medsales.periods",
+    "PeriodError": "medsales.errors",
+    "Policy": "medsales.policy",
+    "PolicyError": "medsales.errors",
+    "Problem": "medsales.errors",
+    "Rating": "medsales.policy.records",
+    "Segment": "medsales.engine",
+    "Sensitivity": "medsales.analysis.whatif",
+    "SurveyResponse": "medsales.policy.records",
+    "TargetError": "medsales.errors",
+    "UnknownKPIError": "medsales.errors",
+    "UnknownRoleError": "medsales.errors",
+    "UnknownRuleError": "medsales.errors",
+    "WhatIf": "medsales.analysis.whatif",
+    "appraisal_json_schema": "medsales.engine",
+    "appraise": "medsales.engine",
+    "appraise_cohort": "medsales.cohort",
+    "appraise_employee": "medsales.engine",
+    "calibrate": "medsales.analysis.calibration",
+    "check_policy": "medsales.analysis.check",
+    "default_policy": "medsales.catalog",
+    "dump_policy": "medsales.policy",
+    "load_policy": "medsales.policy",
+    "loads_policy": "medsales.policy",
+    "min_actual_for_grade": "medsales.analysis.whatif",
+    "points_per_unit": "medsales.analysis.whatif",
+    "policy_json_schema": "medsales.policy",
+    "score_many": "medsales.engine",
+    "split": "medsales.targets",
+    "to_decimal": "medsales.numbers",
+}
+"""Each public name and the module that defines it."""
 
 __all__ = [
     "Appraisal",
@@ -98,3 +157,17 @@ __all__ = [
     "split",
     "to_decimal",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Load a public name from its module on first use, then keep it here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'medsales' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -747,7 +747,7 @@ def assert_policy_invariants(
     raises :class:`AssertionError` naming the role and the property, with hypothesis's
     smallest failing example.
     """
-    from medsales.check import check_policy
+    from medsales.analysis.check import check_policy
 
     golden = [f for f in check_policy(policy) if f.code.startswith("example")]
     if any(f.severity == "error" for f in golden):
@@ -761,7 +761,7 @@ def _role_invariants(policy: Policy, role: str, max_examples: int) -> None:
     """The properties of :func:`assert_policy_invariants` for one role's scorecard."""
     from hypothesis import HealthCheck, given, settings
 
-    from medsales.check import score_bounds
+    from medsales.analysis.check import score_bounds
     from medsales.engine.appraise import appraise
 
     card = policy.scorecard(role)

@@ -1,19 +1,34 @@
-"""A department at once: team roll-ups, surveys, 360° ratings, distribution, calibration."""
+"""A department at once: team roll-ups, surveys, 360° ratings, forced distribution."""
 
 from medsales.cohort.appraise import CohortResult, GroupSummary, appraise_cohort
-from medsales.cohort.calibration import CalibratedScore, Calibration, TeamSpread, calibrate
 from medsales.cohort.distribution import apply_distribution, distribution_counts
 from medsales.cohort.organisation import Organisation
 
 __all__ = [
-    "CalibratedScore",
-    "Calibration",
     "CohortResult",
     "GroupSummary",
     "Organisation",
-    "TeamSpread",
     "apply_distribution",
     "appraise_cohort",
-    "calibrate",
     "distribution_counts",
 ]
+
+
+_MOVED = {"CalibratedScore", "Calibration", "TeamSpread", "calibrate"}
+
+
+def __getattr__(name: str) -> object:
+    """Calibration moved to :mod:`medsales.analysis.calibration`; the old names warn."""
+    if name in _MOVED:
+        import warnings
+
+        from medsales.analysis import calibration
+
+        warnings.warn(
+            f"medsales.cohort.{name} moved to medsales.analysis.calibration.{name}; the old "
+            "name will be removed in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(calibration, name)
+    raise AttributeError(f"module 'medsales.cohort' has no attribute {name!r}")

@@ -133,7 +133,7 @@ class CohortResult:
 
     def _repr_html_(self) -> str:
         """The ranked table and grade counts as HTML, for Jupyter."""
-        from medsales.notebook import cohort_html
+        from medsales.views.html import cohort_html
 
         return cohort_html(self)
 

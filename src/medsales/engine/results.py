@@ -214,12 +214,12 @@ class Appraisal:
 
     def explain(self, lang: str = "en") -> str:
         """The breakdown as text a person can redo by hand, in ``en`` or ``zh-Hans``."""
-        from medsales.engine.explain import explain
+        from medsales.views.explain import explain
 
         return explain(self, lang)
 
     def _repr_html_(self) -> str:
         """The breakdown as an HTML table, for Jupyter."""
-        from medsales.notebook import appraisal_html
+        from medsales.views.html import appraisal_html
 
         return appraisal_html(self)

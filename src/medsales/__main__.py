@@ -1,0 +1,5 @@
+"""``python -m medsales``: the ``medsales`` command."""
+
+from medsales.cli import entry
+
+entry()

@@ -1,0 +1,1 @@
+"""Questions about a policy and its results: what-if, policy checks, calibration."""

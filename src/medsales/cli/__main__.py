@@ -1,0 +1,5 @@
+"""``python -m medsales.cli``."""
+
+from medsales.cli import entry
+
+entry()

@@ -1,0 +1,191 @@
+"""``medsales appraise``, ``explain``, ``whatif`` and ``report``: a cohort from files."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from typing import Any, Final, TextIO
+
+from medsales.analysis.whatif import min_actual_for_grade, points_per_unit
+from medsales.cli._common import (
+    add_inputs,
+    cohort_of,
+    load,
+    one,
+    read_files,
+    run_cohort,
+)
+from medsales.cohort.appraise import CohortResult
+from medsales.engine.appraise import measurements_of
+from medsales.engine.results import document_json
+from medsales.errors import InputError
+from medsales.io import csv as csvio
+from medsales.labels import pick
+from medsales.numbers import display
+from medsales.views.text import HEADERS, WHATIF_WORDS, grade_chart, ranked_rows, table_text
+
+
+def register(commands: Any) -> None:
+    """Add ``appraise``, ``explain``, ``whatif`` and ``report`` to the command parsers."""
+    appraise = commands.add_parser("appraise", help="appraise everyone in the input files")
+    add_inputs(appraise, required=True)
+    appraise.add_argument("--format", choices=("table", "csv", "json", "jsonl"), default="table")
+    appraise.add_argument("--out", metavar="FILE", help="write to FILE (atomically)")
+
+    explain = commands.add_parser("explain", help="explain one employee's appraisal")
+    explain.add_argument("employee_id", metavar="EMPLOYEE_ID")
+    add_inputs(explain, required=False, demo=True)
+
+    whatif = commands.add_parser(
+        "whatif", help="what one KPI must reach for a grade, others fixed; points per unit"
+    )
+    whatif.add_argument("employee_id", metavar="EMPLOYEE_ID")
+    whatif.add_argument("--kpi", required=True, help="the KPI to vary")
+    whatif.add_argument("--grade", required=True, help="the grade to reach")
+    add_inputs(whatif, required=False, demo=True)
+
+    report = commands.add_parser(
+        "report", help="one self-contained HTML report (tables and charts) of a cohort"
+    )
+    add_inputs(report, required=False, demo=True)
+    report.add_argument(
+        "-o", "--out", metavar="FILE", required=True, help="the HTML file to write (atomically)"
+    )
+    report.add_argument("--title", help="the report's title")
+
+    appraise.set_defaults(run=run_appraise)
+    explain.set_defaults(run=run_explain)
+    whatif.set_defaults(run=run_whatif)
+    report.set_defaults(run=run_report)
+
+
+def table(cohort: CohortResult, lang: str, out: TextIO) -> None:
+    header = pick(HEADERS, lang)
+    rows = ranked_rows(cohort, lang)
+    if out.isatty():
+        try:
+            from rich.console import Console
+            from rich.table import Table
+        except ImportError:  # pragma: no cover - rich is a dependency
+            pass
+        else:
+            table = Table(*header, title=f"{cohort.policy.id} · {cohort.period.label}")
+            colours = {"S": "bold green", "A": "green", "C": "yellow", "D": "bold red"}
+            for row in rows:
+                style = colours.get(row[5], "")
+                table.add_row(*row[:5], f"[{style}]{row[5]}[/]" if style else row[5], *row[6:])
+            Console(file=out).print(table)
+            return
+    out.write(table_text(header, rows))
+
+
+_CSV_COLUMNS: Final = (
+    "employee_id",
+    "name",
+    "role",
+    "period",
+    "score",
+    "grade",
+    "coefficient",
+    "complete",
+    "vetoed",
+    "grade_from_score",
+    "grade_before_distribution",
+)
+
+
+def _csv(cohort: CohortResult) -> str:
+    buffer = io.StringIO()
+
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_CSV_COLUMNS)
+    for a in cohort.appraisals:
+        values = {column: getattr(a, column) for column in _CSV_COLUMNS if column != "name"}
+        values["name"] = cohort.names.get(a.employee_id or "", "")
+        values["period"] = cohort.period.label
+        writer.writerow([csvio.format_cell(values[column]) for column in _CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def _documents(cohort: CohortResult, fmt: str) -> str:
+    if fmt == "json":  # one array, sorted by employee_id as the cohort is
+        return document_json([a.to_dict() for a in cohort.appraisals], indent=2) + "\n"
+    return "".join(a.to_json() + "\n" for a in cohort.appraisals)
+
+
+def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    policy = load(args.policy)
+    inputs = read_files(args, policy)
+    cohort = run_cohort(
+        policy, inputs, args.period, distribution=not args.no_distribution, stderr=err
+    )
+    if args.format == "table":
+        buffer = io.StringIO() if args.out else out
+        table(cohort, args.lang, buffer)
+        print(file=buffer)
+        buffer.write(grade_chart(cohort, args.lang))
+        text = buffer.getvalue() if isinstance(buffer, io.StringIO) else ""
+    elif args.format == "csv":
+        text = _csv(cohort)
+    else:
+        text = _documents(cohort, args.format)
+    if args.out:
+        csvio.write_text_atomic(args.out, text)
+        print(f"wrote {len(cohort.appraisals)} appraisals to {args.out}", file=err)
+    elif args.format != "table":
+        out.write(text)
+
+
+def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    try:
+        from medsales.views.report import render_report
+    except ImportError as exc:
+        raise InputError(str(exc), expected="pip install 'medsales[plots]'") from None
+    cohort = cohort_of(args, err)
+    csvio.write_text_atomic(args.out, render_report(cohort, lang=args.lang, title=args.title))
+    print(
+        f"wrote the report of {len(cohort.appraisals)} appraisals ({cohort.period.label}) "
+        f"to {args.out}",
+        file=err,
+    )
+
+
+def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    _, appraisal = one(args, err)
+    out.write(appraisal.explain(args.lang))
+
+
+def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    policy, appraisal = one(args, err)
+    measurements = measurements_of(appraisal)
+    incidents = [
+        {"rule": c.rule, "severity": c.severity, "note": c.note}
+        for c in appraisal.conduct
+        if c.counted
+    ]
+    answer = min_actual_for_grade(
+        policy,
+        role=appraisal.role,
+        measurements=measurements,
+        kpi=args.kpi,
+        grade=args.grade,
+        incidents=incidents,
+    )
+    words = pick(WHATIF_WORDS, args.lang)
+    head = words["now"].format(
+        employee=appraisal.employee_id,
+        role=appraisal.role,
+        score=appraisal.score,
+        grade=appraisal.grade,
+    )
+    print(head + answer.text(args.lang), file=out)
+    print(file=out)
+    print(words["per_unit_title"], file=out)
+    for s in points_per_unit(
+        policy, role=appraisal.role, measurements=measurements, incidents=incidents
+    ):
+        text = words["per_unit"].format(kpi=s.kpi, value=display(s.per_unit))
+        if s.per_percent_of_target is not None:
+            text += words["per_percent"].format(value=display(s.per_percent_of_target))
+        print(text, file=out)

@@ -1,0 +1,88 @@
+"""``medsales policy show|validate|check|schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+from medsales.analysis.check import PROFILES, check_policy
+from medsales.catalog import default_policy_text
+from medsales.cli._common import Failed, Parser, load
+from medsales.engine.schema import appraisal_json_schema
+from medsales.policy.io import dump_policy, load_policy, policy_json_schema
+
+
+def register(commands: Any) -> None:
+    """Add ``policy`` to the command parsers."""
+    policy = commands.add_parser(
+        "policy", help="show, validate, check or describe policy documents"
+    )
+    policy_commands = policy.add_subparsers(
+        dest="policy_command", metavar="ACTION", required=True, parser_class=Parser
+    )
+    show = policy_commands.add_parser(
+        "show", help="print a policy (the built-in default unless --policy is given)"
+    )
+    show.add_argument("--policy", metavar="FILE", help="a policy file (.toml or .json)")
+    show.add_argument("--format", choices=("toml", "json"), default="toml")
+    validate = policy_commands.add_parser("validate", help="check that a policy file loads")
+    validate.add_argument("file", metavar="FILE")
+    check = policy_commands.add_parser(
+        "check",
+        help="golden examples, unmeasured duties, unreachable grades and more (exit 1 on "
+        "an error finding)",
+    )
+    check.add_argument(
+        "file", metavar="FILE", nargs="?", help="a policy file (default: the built-in policy)"
+    )
+    check.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        choices=sorted(PROFILES),
+        help="an optional check set, e.g. cn-medical-representative-2020",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    schema = policy_commands.add_parser("schema", help="print a JSON Schema")
+    schema.add_argument("--document", choices=("policy", "appraisal"), default="policy")
+    for sub in (show, validate, check, schema):
+        sub.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    if args.policy_command == "show":
+        if args.policy is None and args.format == "toml":
+            out.write(default_policy_text())
+        else:
+            policy = load(args.policy)
+            out.write(dump_policy(policy, args.format))
+    elif args.policy_command == "check":
+        policy = load(args.file)
+        findings = check_policy(policy, profiles=args.profile)
+        if args.format == "json":
+            out.write(
+                json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n"
+            )
+        else:
+            for finding in findings:
+                print(finding, file=out)
+            counts = {
+                s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")
+            }
+            print(
+                f"{policy.id} {policy.version}: {counts['error']} errors, "
+                f"{counts['warning']} warnings, {counts['info']} notes",
+                file=out,
+            )
+        if any(f.severity == "error" for f in findings):
+            raise Failed
+    elif args.policy_command == "validate":
+        policy = load_policy(args.file)
+        print(
+            f"{args.file}: valid policy {policy.id} {policy.version} (sha256 {policy.sha256})",
+            file=out,
+        )
+    else:
+        schema = policy_json_schema() if args.document == "policy" else appraisal_json_schema()
+        out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")

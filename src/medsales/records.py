@@ -1,0 +1,5 @@
+"""Deprecated: moved to :mod:`medsales.policy.records`; this path goes in the next release."""
+
+from medsales._moved import alias
+
+alias(__name__)

@@ -1,0 +1,330 @@
+"""Charts of a cohort and of one appraisal with matplotlib (the optional extra
+``medsales[plots]``).
+
+Each function draws on the Axes it is given, or on a new :class:`~matplotlib.figure.Figure`
+that is not registered with pyplot (nothing to close, any backend), and returns the Axes;
+show ``ax.figure`` in a notebook, or pass ``ax`` from ``plt.subplots()``.
+
+Text is in English unless ``lang`` asks for Chinese *and* a font with Chinese glyphs is
+installed (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei, PingFang
+…); without one the charts fall back to English labels rather than draw empty boxes.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import textwrap
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, Final, Literal
+
+try:
+    import matplotlib
+except ImportError as exc:
+    raise ImportError(
+        "medsales.views.plots needs matplotlib, an optional extra: pip install 'medsales[plots]'"
+    ) from exc
+
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from medsales.cohort.appraise import CohortResult
+from medsales.engine.results import Appraisal
+from medsales.errors import InputError
+from medsales.labels import pick
+
+__all__ = [
+    "CJK_FONTS",
+    "cjk_font",
+    "contribution_waterfall",
+    "grade_distribution",
+    "score_histogram",
+]
+
+CJK_FONTS: Final = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Arial Unicode MS",
+)
+"""Font families with Chinese glyphs, in the order they are looked for."""
+
+_WORDS: Final = {
+    "en": {
+        "grades": "Grade distribution",
+        "count": "appraisals",
+        "scores": "Final scores",
+        "score": "final score",
+        "team": "team (manager)",
+        "role": "role",
+        "contributions": "Contributions to the score",
+        "raw": "raw score",
+        "deductions": "deductions",
+        "final": "final score",
+        "points": "points",
+        "top": "— (no manager)",
+        "veto": " (veto)",
+        "days": "d",
+    },
+    "zh-Hans": {
+        "grades": "等级分布",
+        "count": "人数",
+        "scores": "最终得分",
+        "score": "最终得分",
+        "team": "团队（经理）",
+        "role": "岗位",
+        "contributions": "各指标贡献分",
+        "raw": "加权得分",
+        "deductions": "扣分",
+        "final": "最终得分",
+        "points": "分",
+        "top": "—（无上级）",
+        "veto": "（一票否决）",
+        "days": "天",
+    },
+    "zh-Hant": {
+        "grades": "等級分布",
+        "count": "人數",
+        "scores": "最終得分",
+        "score": "最終得分",
+        "team": "團隊（經理）",
+        "role": "崗位",
+        "contributions": "各指標貢獻分",
+        "raw": "加權得分",
+        "deductions": "扣分",
+        "final": "最終得分",
+        "points": "分",
+        "top": "—（無上級）",
+        "veto": "（一票否決）",
+        "days": "天",
+    },
+}
+_COLOURS: Final = ("#2e7d32", "#66bb6a", "#42a5f5", "#ffa726", "#e53935")
+"""Grade colours best first; further grades reuse the last."""
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The first installed font family of :data:`CJK_FONTS`, or ``None``."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def _language(lang: str) -> tuple[str, dict[str, Any]]:
+    """The language to label in and the text properties for it: Chinese only with a font
+    that has its glyphs, else English (silently: no missing-glyph boxes or warnings)."""
+    if lang.lower().startswith("zh"):
+        font = cjk_font()
+        if font is not None:
+            return lang, {"fontfamily": [font, *matplotlib.rcParams["font.sans-serif"]]}
+    return "en", {}
+
+
+def _words(lang: str) -> dict[str, str]:
+    return pick(_WORDS, lang)
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    return Figure(figsize=size).subplots()
+
+
+def _legend(ax: Axes, title: str, font: dict[str, Any]) -> None:
+    prop = {"family": font["fontfamily"]} if font else None
+    legend = ax.legend(title=title, prop=prop, fontsize="small", title_fontsize="small")
+    if font:
+        legend.get_title().set_fontfamily(font["fontfamily"])
+
+
+def grade_distribution(cohort: CohortResult, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """A bar per grade of the policy, best first: how many appraisals got it.
+
+    Each bar is labelled with its count; the title names the period and the cohort size.
+    """
+    lang, font = _language(lang)
+    w = _words(lang)
+    ax = _axes(ax, (7.0, 3.8))
+    grades = cohort.policy.grades
+    counts = [cohort.grades.get(g.id, 0) for g in grades]
+    labels = [f"{g.id}\n{textwrap.fill(g.name.text(lang), 14)}" if g.name else g.id for g in grades]
+    colours = [_COLOURS[min(i, len(_COLOURS) - 1)] for i in range(len(grades))]
+    bars = ax.bar(range(len(grades)), counts, color=colours)
+    ax.bar_label(bars, labels=[str(n) for n in counts], padding=2)
+    ax.set_xticks(range(len(grades)), labels=labels, fontsize="small", **font)
+    ax.set_ylabel(w["count"], **font)
+    ax.set_ylim(0, max([*counts, 1]) * 1.15)
+    total = sum(counts)
+    ax.set_title(f"{w['grades']} ({cohort.period.label}, n = {total})", **font)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def _group_label(cohort: CohortResult, key: str, by: str, lang: str) -> str:
+    if by == "team":
+        name = cohort.names.get(key, "") if lang != "en" else ""
+        return f"{key} {name}".strip()
+    role = cohort.policy.roles_by_id.get(key)
+    return role.name.text(lang) if role is not None else key
+
+
+def _bins(scores: Sequence[float], width: int = 5) -> list[float]:
+    low = math.floor(min(scores) / width) * width
+    high = math.floor(max(scores) / width) * width + width
+    return [float(edge) for edge in range(low, high + 1, width)]
+
+
+def score_histogram(
+    cohort: CohortResult,
+    by: Literal["team", "role"] = "team",
+    ax: Axes | None = None,
+    *,
+    lang: str = "en",
+    width: int = 5,
+) -> Axes:
+    """A histogram of the final scores, stacked per team (``by="team"``: the manager's id)
+    or per role, in bins ``width`` points wide, with the grade bands' minimums marked.
+
+    Incomplete appraisals (no score) are left out. One bar per group and bin: the Axes
+    holds ``groups × bins`` rectangles.
+    """
+    if by not in ("team", "role"):
+        raise InputError(
+            f"cannot group scores by {by!r}", path="by", value=by, expected="team or role"
+        )
+    lang, font = _language(lang)
+    w = _words(lang)
+    ax = _axes(ax, (7.0, 3.8))
+    groups: dict[str, list[float]] = {}
+    for a in cohort.appraisals:
+        if a.score is None:
+            continue
+        key = (cohort.team_of(a.employee_id or "") or w["top"]) if by == "team" else a.role
+        groups.setdefault(key, []).append(float(a.score))
+    ax.set_title(f"{w['scores']} ({cohort.period.label})", **font)
+    ax.set_xlabel(w["score"], **font)
+    ax.set_ylabel(w["count"], **font)
+    ax.spines[["top", "right"]].set_visible(False)
+    if not groups:
+        return ax
+    keys = sorted(groups)
+    scores = [groups[k] for k in keys]
+    edges = _bins([s for group in scores for s in group], width)
+    ax.hist(
+        scores,
+        bins=edges,
+        stacked=True,
+        label=[_group_label(cohort, k, by, lang) for k in keys],
+        edgecolor="white",
+        linewidth=0.5,
+    )
+    for grade in cohort.policy.grades[:-1]:
+        edge = float(grade.min)
+        if edges[0] <= edge <= edges[-1]:
+            ax.axvline(edge, color="#555555", linestyle="--", linewidth=0.8)
+            ax.annotate(
+                grade.id,
+                (edge, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, -2),
+                textcoords="offset points",
+                va="top",
+                fontsize="small",
+                color="#555555",
+            )
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _legend(ax, w["team"] if by == "team" else w["role"], font)
+    return ax
+
+
+def _steps(appraisal: Appraisal, lang: str, days_word: str) -> list[tuple[str, Fraction]]:
+    """What adds up to the raw score: each counted line, or each role segment's share."""
+    policy = appraisal.policy
+    if appraisal.segments:
+        done = [s for s in appraisal.segments if s.appraisal.raw_score is not None]
+        days = sum(s.days for s in done)
+        out = []
+        for s in done:
+            role = policy.roles_by_id.get(s.role)
+            name = role.name.text(lang) if role is not None else s.role
+            assert s.appraisal.raw_score is not None
+            out.append((f"{name} ({s.days} {days_word})", s.appraisal.raw_score * s.days / days))
+        return out
+    out = []
+    for line in appraisal.lines:
+        if line.counted:
+            kpi = policy.kpis_by_id.get(line.kpi)
+            out.append((kpi.name.text(lang) if kpi is not None else line.kpi, line.contribution))
+    return out
+
+
+def contribution_waterfall(
+    appraisal: Appraisal, ax: Axes | None = None, *, lang: str = "en"
+) -> Axes:
+    """Each counted line's contribution stacked up to the raw score, then the conduct
+    deductions, then the final score: the sum of the breakdown as a picture.
+
+    An employee who changed role has a step per role segment (its raw score weighted by
+    its days) instead of lines. The Axes holds one rectangle per step and three more:
+    raw score, deductions (empty when there were none) and final score. An incomplete
+    appraisal has no score to draw: :class:`~medsales.errors.InputError`.
+    """
+    if not appraisal.complete or appraisal.raw_score is None or appraisal.score is None:
+        raise InputError(
+            f"the appraisal of {appraisal.employee_id} is incomplete: no score to draw "
+            f"({appraisal.reason})",
+            path="appraisal",
+            value=appraisal.employee_id,
+            expected="a complete appraisal",
+        )
+    lang, font = _language(lang)
+    w = _words(lang)
+    steps = _steps(appraisal, lang, w["days"])
+    ax = _axes(ax, (max(6.0, 0.55 * (len(steps) + 3) + 2), 4.2))
+    labels, bottoms, heights, colours = [], [], [], []
+    running = 0.0
+    for label, value in steps:
+        labels.append(label)
+        bottoms.append(running)
+        heights.append(float(value))
+        colours.append("#5c8fd6" if value >= 0 else "#e57373")
+        running += float(value)
+    raw = float(appraisal.raw_score)
+    deducted = float(appraisal.deduction_applied)
+    labels += [w["raw"], w["deductions"], w["final"]]
+    bottoms += [0.0, raw - deducted, 0.0]
+    heights += [raw, deducted, float(appraisal.score)]
+    colours += ["#8a949e", "#e53935", "#2e7d32"]
+    positions = range(len(labels))
+    bars = ax.bar(positions, heights, bottom=bottoms, color=colours, width=0.7)
+    shown = [f"{h:.2f}" for h in heights]
+    shown[-2] = f"−{deducted:.2f}" if deducted else ""
+    ax.bar_label(bars, labels=shown, padding=2, fontsize="x-small")
+    for i in range(len(steps)):  # connect each step to the next
+        top = bottoms[i] + heights[i]
+        ax.plot([i + 0.35, i + 0.65], [top, top], color="#8a949e", linewidth=0.6)
+    ax.set_xticks(positions, labels=labels, rotation=40, ha="right", **font)
+    ax.set_ylabel(w["points"], **font)
+    ax.set_ylim(0, max([raw, *(b + h for b, h in zip(bottoms, heights, strict=True))]) * 1.1)
+    grade = appraisal.grade or "—"
+    ax.set_title(
+        f"{appraisal.employee_id} · {appraisal.period.label if appraisal.period else ''} · "
+        f"{appraisal.score} {grade}{w['veto'] if appraisal.vetoed else ''}",
+        **font,
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax

@@ -1,0 +1,186 @@
+"""Text views of results for people: a ranked table, a grade bar chart, plain or rich.
+
+Plain text goes to pipes and files; on a terminal the command line uses ``rich`` for the
+same table (aligned for Chinese characters, coloured grades).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from medsales.cohort.appraise import CohortResult
+from medsales.engine.results import Appraisal
+from medsales.labels import pick
+from medsales.numbers import display
+
+__all__ = [
+    "DEMO_TITLE",
+    "HEADERS",
+    "WHATIF_WORDS",
+    "flags",
+    "grade_chart",
+    "ranked",
+    "ranked_rows",
+    "table_text",
+]
+
+HEADERS: Final[Mapping[str, tuple[str, ...]]] = {
+    "en": ("#", "employee", "name", "role", "score", "grade", "coefficient", "flags"),
+    "zh-Hans": ("#", "员工", "姓名", "岗位", "得分", "等级", "绩效系数", "标记"),
+    "zh-Hant": ("#", "員工", "姓名", "崗位", "得分", "等級", "績效係數", "標記"),
+}
+_FLAGS: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "vetoed": "vetoed",
+        "incomplete": "incomplete",
+        "capped": "capped",
+        "moved": "distribution {before}→{after}",
+        "segments": "role change",
+        "deductions": "−{points}",
+        "partial": "part of period",
+    },
+    "zh-Hans": {
+        "vetoed": "一票否决",
+        "incomplete": "不完整",
+        "capped": "等级封顶",
+        "moved": "强制分布 {before}→{after}",
+        "segments": "岗位变动",
+        "deductions": "扣{points}分",
+        "partial": "部分在岗",
+    },
+    "zh-Hant": {
+        "vetoed": "一票否決",
+        "incomplete": "不完整",
+        "capped": "等級封頂",
+        "moved": "強制分布 {before}→{after}",
+        "segments": "崗位變動",
+        "deductions": "扣{points}分",
+        "partial": "部分在崗",
+    },
+}
+_CHART: Final[Mapping[str, str]] = {
+    "en": "Grade distribution",
+    "zh-Hans": "等级分布",
+    "zh-Hant": "等級分布",
+}
+
+
+def ranked(cohort: CohortResult) -> list[Appraisal]:
+    """Appraisals best first: complete ones by score, then incomplete; ids break ties."""
+    return sorted(
+        cohort.appraisals,
+        key=lambda a: (a.score is None, -(a.score or 0), a.employee_id or ""),
+    )
+
+
+def flags(appraisal: Appraisal, lang: str = "en") -> str:
+    """Short marks for what changed an appraisal: veto, caps, distribution, role change."""
+    words = pick(_FLAGS, lang)
+    codes = {note.code for note in appraisal.notes}
+    out: list[str] = []
+    if not appraisal.complete:
+        out.append(words["incomplete"])
+    if appraisal.vetoed:
+        out.append(words["vetoed"])
+    if "grade_cap" in codes:
+        out.append(words["capped"])
+    before = appraisal.grade_before_distribution
+    if before is not None and before != appraisal.grade:
+        out.append(words["moved"].format(before=before, after=appraisal.grade))
+    if appraisal.deduction_applied:
+        out.append(words["deductions"].format(points=display(appraisal.deduction_applied)))
+    if appraisal.segments:
+        out.append(words["segments"])
+    elif "active_part" in codes:
+        out.append(words["partial"])
+    return ", ".join(out)
+
+
+def ranked_rows(cohort: CohortResult, lang: str = "en") -> list[list[str]]:
+    """The rows of the ranked table (without the header)."""
+    policy = cohort.policy
+    rows: list[list[str]] = []
+    for i, a in enumerate(ranked(cohort), start=1):
+        role = policy.roles_by_id.get(a.role)
+        rows.append(
+            [
+                str(i) if a.complete else "—",
+                a.employee_id or "",
+                cohort.names.get(a.employee_id or "", ""),
+                role.name.text(lang) if role else a.role,
+                "—" if a.score is None else format(a.score, "f"),
+                a.grade or "—",
+                "—" if a.coefficient is None else format(a.coefficient, "f"),
+                flags(a, lang),
+            ]
+        )
+    return rows
+
+
+def _width(text: str) -> int:
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def table_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table with columns aligned for Chinese characters."""
+    widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    numeric = {i for i, h in enumerate(header) if i in (0, 4, 6)}
+
+    def line(cells: Sequence[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            gap = " " * (widths[i] - _width(cell))
+            out.append(gap + cell if i in numeric else cell + gap)
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)]) + "\n"
+
+
+def grade_chart(cohort: CohortResult, lang: str = "en", width: int = 40) -> str:
+    """The grade distribution as a text bar chart, best grade first."""
+    counts = cohort.grades
+    total = sum(counts.values())
+    most = max(counts.values(), default=0) or 1
+    lines = [pick(_CHART, lang) + f" ({cohort.period.label}, n = {total})"]
+    labels = [f"{g.id} {g.name.text(lang)}" if g.name else g.id for g in cohort.policy.grades]
+    pad = max(_width(label) for label in labels) + 2
+    for grade, label in zip(cohort.policy.grades, labels, strict=True):
+        n = counts.get(grade.id, 0)
+        bar = "█" * round(n * width / most)
+        share = f"{n * 100 / total:5.1f} %" if total else "    — "
+        lines.append(f"  {label}{' ' * (pad - _width(label))}{n:>4}  {share}  {bar}")
+    return "\n".join(lines) + "\n"
+
+
+DEMO_TITLE: Final = {
+    "en": "medsales demo: a synthetic medical sales department ({people} people, made-up "
+    "data), policy {policy} {version}, period {period}",
+    "zh-Hans": "medsales 演示：合成的医疗销售部（{people} 人，数据为虚构），考核方案 {policy} "
+    "{version}，考核期 {period}",
+    "zh-Hant": "medsales 演示：合成的醫療銷售部（{people} 人，數據為虛構），考核方案 {policy} "
+    "{version}，考核期 {period}",
+}
+
+
+WHATIF_WORDS: Final = {
+    "en": {
+        "now": "{employee} ({role}), now {score} {grade}: ",
+        "per_unit_title": "points per unit (others fixed):",
+        "per_unit": "  {kpi}: {value} per unit",
+        "per_percent": ", {value} per 1 % of target",
+    },
+    "zh-Hans": {
+        "now": "{employee}（{role}），当前 {score} {grade}：",
+        "per_unit_title": "每单位的得分变化（其他指标不变）：",
+        "per_unit": "  {kpi}：每单位 {value} 分",
+        "per_percent": "，每 1% 目标 {value} 分",
+    },
+    "zh-Hant": {
+        "now": "{employee}（{role}），當前 {score} {grade}：",
+        "per_unit_title": "每單位的得分變化（其他指標不變）：",
+        "per_unit": "  {kpi}：每單位 {value} 分",
+        "per_percent": "，每 1% 目標 {value} 分",
+    },
+}
