@@ -395,31 +395,13 @@ def finish(
     segments: tuple[Segment, ...] = (),
     notes: tuple[Note, ...] = (),
 ) -> Appraisal:
-    """SPEC §5: conduct, the final score rounded once, the grade, caps and veto."""
+    """SPEC §5, as it reads: deductions → the final score, rounded once → the grade →
+    caps and veto."""
     all_notes = [*notes, *scored.notes]
     conduct = _conduct(policy, incidents, period)
     counted = [c for c in conduct if c.counted]
-    for c in conduct:
-        if not c.counted:
-            all_notes.append(
-                Note.of(
-                    "incident_outside_period",
-                    rule=c.rule,
-                    date=c.date,
-                    period=period.label if period else "",
-                )
-            )
-        elif c.deduct:
-            all_notes.append(
-                Note.of("deduction", rule=c.rule, severity=c.severity, points=c.deduct)
-            )
-    deductions = sum((exact(c.deduct) for c in counted), _ZERO)
-    applied = deductions
-    if policy.max_deduction is not None and deductions > policy.max_deduction:
-        applied = exact(policy.max_deduction)
-        all_notes.append(Note.of("max_deduction", total=deductions, limit=policy.max_deduction))
+    deductions, applied = _deductions(policy, conduct, period, all_notes)
     vetoes = [c for c in counted if c.veto]
-    lowest = policy.grades[-1].id
     common = {
         "policy": policy,
         "employee_id": employee_id,
@@ -432,14 +414,10 @@ def finish(
         "vetoed": bool(vetoes),
         "segments": segments,
     }
-
     if scored.raw is None:
         reason = "no scorecard line has a measurement"
         all_notes.append(Note.of("incomplete", reason=reason))
-        if vetoes:
-            all_notes.append(
-                Note.of("veto", rule=vetoes[0].rule, severity=vetoes[0].severity, grade=lowest)
-            )
+        _veto(policy, vetoes, all_notes)
         return Appraisal(
             complete=False,
             reason=reason,
@@ -452,50 +430,10 @@ def finish(
             notes=tuple(all_notes),
             **common,  # type: ignore[arg-type]
         )
-
-    final = scored.raw - applied if applied else scored.raw
-    if final < 0:
-        all_notes.append(Note.of("score_floor", score=final))
-        final = _ZERO
-    if policy.max_score is not None and final > policy.max_score:
-        all_notes.append(Note.of("max_score", score=final, limit=policy.max_score))
-        final = exact(policy.max_score)
-    score = quantize(final, policy.score_places, policy.rounding)
-    if score.as_integer_ratio() != final.as_integer_ratio():  # both in lowest terms
-        all_notes.append(
-            Note.of(
-                "rounded",
-                exact=final,
-                mode=policy.rounding,
-                places=policy.score_places,
-                score=score,
-            )
-        )
-
-    # the grade from the rounded score, then caps, then veto
-    grade = grade_for(policy, score).id
-    from_score = grade
-    rank = policy.grade_rank
-    capping = [c for c in counted if c.grade_cap is not None]
-    if capping:
-        worst = max(capping, key=lambda c: rank[c.grade_cap or ""])
-        assert worst.grade_cap is not None
-        if rank[worst.grade_cap] > rank[grade]:
-            all_notes.append(
-                Note.of(
-                    "grade_cap",
-                    before=grade,
-                    cap=worst.grade_cap,
-                    rule=worst.rule,
-                    severity=worst.severity,
-                )
-            )
-            grade = worst.grade_cap
-    if vetoes:
-        all_notes.append(
-            Note.of("veto", rule=vetoes[0].rule, severity=vetoes[0].severity, grade=lowest)
-        )
-        grade = lowest
+    final, score = _final_score(policy, scored.raw, applied, all_notes)
+    from_score = grade_for(policy, score).id
+    grade = _capped(policy, from_score, counted, all_notes)
+    grade = _veto(policy, vetoes, all_notes) or grade
     return Appraisal(
         complete=True,
         reason=None,
@@ -508,6 +446,77 @@ def finish(
         notes=tuple(all_notes),
         **common,  # type: ignore[arg-type]
     )
+
+
+def _deductions(
+    policy: Policy, conduct: tuple[ConductAdjustment, ...], period: Period | None, notes: list[Note]
+) -> tuple[Fraction, Fraction]:
+    """The points the counted incidents deduct, and what is applied after
+    ``max_deduction`` (SPEC §5); incidents outside the period are noted, not counted."""
+    for c in conduct:
+        if not c.counted:
+            label = period.label if period else ""
+            notes.append(Note.of("incident_outside_period", rule=c.rule, date=c.date, period=label))
+        elif c.deduct:
+            notes.append(Note.of("deduction", rule=c.rule, severity=c.severity, points=c.deduct))
+    deductions = sum((exact(c.deduct) for c in conduct if c.counted), _ZERO)
+    if policy.max_deduction is not None and deductions > policy.max_deduction:
+        notes.append(Note.of("max_deduction", total=deductions, limit=policy.max_deduction))
+        return deductions, exact(policy.max_deduction)
+    return deductions, deductions
+
+
+def _final_score(
+    policy: Policy, raw: Fraction, applied: Fraction, notes: list[Note]
+) -> tuple[Fraction, Decimal]:
+    """The exact final score (raw − deductions, at least 0, at most ``max_score``) and the
+    score rounded once at ``score_places`` (SPEC §5)."""
+    final = raw - applied if applied else raw
+    if final < 0:
+        notes.append(Note.of("score_floor", score=final))
+        final = _ZERO
+    if policy.max_score is not None and final > policy.max_score:
+        notes.append(Note.of("max_score", score=final, limit=policy.max_score))
+        final = exact(policy.max_score)
+    score = quantize(final, policy.score_places, policy.rounding)
+    if score.as_integer_ratio() != final.as_integer_ratio():  # both in lowest terms
+        notes.append(
+            Note.of(
+                "rounded",
+                exact=final,
+                mode=policy.rounding,
+                places=policy.score_places,
+                score=score,
+            )
+        )
+    return final, score
+
+
+def _capped(policy: Policy, grade: str, counted: list[ConductAdjustment], notes: list[Note]) -> str:
+    """The grade after the worst grade cap of the counted incidents (SPEC §5)."""
+    rank = policy.grade_rank
+    capping = [c for c in counted if c.grade_cap is not None]
+    if not capping:
+        return grade
+    worst = max(capping, key=lambda c: rank[c.grade_cap or ""])
+    assert worst.grade_cap is not None
+    if rank[worst.grade_cap] <= rank[grade]:
+        return grade
+    notes.append(
+        Note.of(
+            "grade_cap", before=grade, cap=worst.grade_cap, rule=worst.rule, severity=worst.severity
+        )
+    )
+    return worst.grade_cap
+
+
+def _veto(policy: Policy, vetoes: list[ConductAdjustment], notes: list[Note]) -> str | None:
+    """The lowest grade when an incident vetoes (一票否决, SPEC §5), else None."""
+    if not vetoes:
+        return None
+    lowest = policy.grades[-1].id
+    notes.append(Note.of("veto", rule=vetoes[0].rule, severity=vetoes[0].severity, grade=lowest))
+    return lowest
 
 
 def _conduct(
