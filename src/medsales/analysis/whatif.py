@@ -470,9 +470,7 @@ def min_actual_for_grade(
     The answer is exact (the curves are piecewise affine, solved with fractions) and is
     checked by appraising at it.
     """
-    incidents = tuple(incidents)
     line = _line_of(policy, role, kpi)
-    kdef = policy.kpi(kpi)
     if grade not in policy.grades_by_id:
         raise InputError(
             f"unknown grade {grade!r}",
@@ -482,22 +480,58 @@ def min_actual_for_grade(
         )
     given = normalize_measurements(policy, measurements)
     current = given.get(kpi)
-    target = current.target if current is not None else None
-    response = LineResponse.of(line, kdef, target)
-    lower = kdef.direction == "lower"
-    bound: Literal["min", "max"] = "max" if lower else "min"
-    worst_end = response.high if lower else response.low
+    question = _Question(
+        policy=policy,
+        role=role,
+        given=given,
+        incidents=tuple(incidents),
+        kpi=kpi,
+        grade=grade,
+        line=line,
+        target=current.target if current is not None else None,
+    )
+    return question.answer()
 
-    def at(actual: Fraction) -> Appraisal:
+
+@attrs.frozen
+class _Question:
+    """One what-if question, answered in the steps the docstring of
+    :func:`min_actual_for_grade` lists: grades anyone reaches, conduct that blocks, a
+    ``max_score`` below the band, then the curve solved exactly."""
+
+    policy: Policy
+    role: str
+    given: Mapping[str, Resolved]
+    incidents: tuple[Incident | Mapping[str, Any], ...]
+    kpi: str
+    grade: str
+    line: Line
+    target: Decimal | Fraction | None
+
+    @property
+    def kdef(self) -> KPI:
+        return self.policy.kpi(self.kpi)
+
+    @property
+    def lower(self) -> bool:
+        return self.kdef.direction == "lower"
+
+    @property
+    def response(self) -> LineResponse:
+        return LineResponse.of(self.line, self.kdef, self.target)
+
+    def at(self, actual: Fraction) -> Appraisal:
+        """The appraisal with ``kpi`` at ``actual``, the rest as given."""
         value = _exact_decimal(actual)
         return appraise(
-            policy,
-            role=role,
-            measurements={**given, kpi: Resolved(actual=value, target=target)},
-            incidents=incidents,
+            self.policy,
+            role=self.role,
+            measurements={**self.given, self.kpi: Resolved(actual=value, target=self.target)},
+            incidents=self.incidents,
         )
 
     def result(
+        self,
         reachable: bool,
         actual: Fraction | None,
         exact: bool,
@@ -505,167 +539,170 @@ def min_actual_for_grade(
         score_at: Decimal | None = None,
     ) -> WhatIf:
         return WhatIf(
-            kpi=kpi,
-            grade=grade,
+            kpi=self.kpi,
+            grade=self.grade,
             reachable=reachable,
             actual=None if actual is None else _exact_decimal(actual),
-            target=target,
+            target=self.target,
             exact=exact,
             score_at=score_at,
             notes=tuple(notes),
-            bound=bound,
+            bound="max" if self.lower else "min",
         )
 
-    probe = response.low if response.low is not None else _ZERO
-    base = at(probe)
-    rank = policy.grade_rank
-    lowest = policy.grades[-1].id
-    band = policy.grades_by_id[grade]
-
-    def anything(why: Note) -> WhatIf:
+    def anything(self, why: Note, worst_end: Fraction | None) -> WhatIf:
+        """Any actual reaches the grade: say so, and why."""
+        grade, kpi = self.grade, self.kpi
         if worst_end is None:
-            side = "whatif_always_high" if lower else "whatif_always_low"
-            return result(True, None, False, [Note.of(side, grade=grade, kpi=kpi), why])
-        reached = at(worst_end)
+            side = "whatif_always_high" if self.lower else "whatif_always_low"
+            return self.result(True, None, False, [Note.of(side, grade=grade, kpi=kpi), why])
+        reached = self.at(worst_end)
         always = Note.of("whatif_always_at", grade=grade, kpi=kpi, actual=_show(worst_end))
-        return result(True, worst_end, True, [always, why], reached.score)
+        return self.result(True, worst_end, True, [always, why], reached.score)
 
-    if grade == lowest:
-        return anything(Note.of("whatif_why_lowest", grade=grade))
-    if base.vetoed:
-        veto = next(c for c in base.conduct if c.counted and c.veto)
-        return result(
-            False,
-            None,
-            False,
-            [
-                Note.of(
-                    "whatif_veto",
-                    grade=grade,
-                    rule=veto.rule,
-                    severity=veto.severity,
-                    lowest=lowest,
-                )
-            ],
-        )
-    caps = [c for c in base.conduct if c.counted and c.grade_cap is not None]
-    if caps:
+    def answer(self) -> WhatIf:
+        response = self.response
+        worst_end = response.high if self.lower else response.low
+        base = self.at(response.low if response.low is not None else _ZERO)
+        if self.grade == self.policy.grades[-1].id:
+            return self.anything(Note.of("whatif_why_lowest", grade=self.grade), worst_end)
+        blocked = self.blocked_by_conduct(base)
+        if blocked is not None:
+            return blocked
+        band = self.policy.grades_by_id[self.grade]
+        threshold, strict = rounding_threshold(self.policy, band.min)
+        if threshold == 0 and not strict:
+            return self.anything(Note.of("whatif_why_band", minimum=band.min), worst_end)
+        limit = self.policy.max_score
+        if limit is not None and (limit < threshold or (strict and limit == threshold)):
+            why = Note.of("whatif_max_score", grade=self.grade, limit=limit, minimum=band.min)
+            return self.result(False, None, False, [why])
+        return self.solve(base, threshold, strict, worst_end)
+
+    def blocked_by_conduct(self, base: Appraisal) -> WhatIf | None:
+        """A veto, or a grade cap below the grade, that no actual can lift (SPEC §5)."""
+        rank = self.policy.grade_rank
+        if base.vetoed:
+            veto = next(c for c in base.conduct if c.counted and c.veto)
+            lowest = self.policy.grades[-1].id
+            why = Note.of(
+                "whatif_veto",
+                grade=self.grade,
+                rule=veto.rule,
+                severity=veto.severity,
+                lowest=lowest,
+            )
+            return self.result(False, None, False, [why])
+        caps = [c for c in base.conduct if c.counted and c.grade_cap is not None]
+        if not caps:
+            return None
         worst = max(caps, key=lambda c: rank[c.grade_cap or ""])
         assert worst.grade_cap is not None
-        if rank[worst.grade_cap] > rank[grade]:
-            return result(
-                False,
-                None,
-                False,
-                [
-                    Note.of(
-                        "whatif_capped",
-                        grade=grade,
-                        rule=worst.rule,
-                        severity=worst.severity,
-                        cap=worst.grade_cap,
-                    )
-                ],
-            )
-    threshold, strict = rounding_threshold(policy, band.min)
-    if threshold == 0 and not strict:
-        return anything(Note.of("whatif_why_band", minimum=band.min))
-    if policy.max_score is not None:
-        limit = Fraction(policy.max_score)
-        if limit < threshold or (strict and limit == threshold):
-            return result(
-                False,
-                None,
-                False,
-                [
-                    Note.of(
-                        "whatif_max_score", grade=grade, limit=policy.max_score, minimum=band.min
-                    )
-                ],
-            )
+        if rank[worst.grade_cap] <= rank[self.grade]:
+            return None
+        why = Note.of(
+            "whatif_capped",
+            grade=self.grade,
+            rule=worst.rule,
+            severity=worst.severity,
+            cap=worst.grade_cap,
+        )
+        return self.result(False, None, False, [why])
 
-    scored = next(r for r in base.lines if r.kpi == kpi)
-    assert base.raw_score is not None
-    assert scored.status == "scored"
-    weight = scored.effective_weight
-    others = base.raw_score - scored.contribution
-    deducted = base.deduction_applied
-    # final = raw - deducted (floored at 0, limited by max_score) reaches the threshold
-    # exactly when others + weight × points / 100 - deducted does (threshold > 0 here)
-    needed = (threshold + deducted - others) * _HUNDRED / weight
-    pieces = response.pieces()
-    found, actual, attained = _search(pieces, needed, strict, smallest=not lower)
-    monotone_note = [Note.of("whatif_non_monotonic")] if line.allow_non_monotonic else []
-    if not found:
-        best = response.bounds()[1]
-        assert best is not None  # an unbounded line reaches any grade
-        final = max(others + weight * best / _HUNDRED - deducted, _ZERO)
+    def solve(
+        self, base: Appraisal, threshold: Fraction, strict: bool, worst_end: Fraction | None
+    ) -> WhatIf:
+        """The points the line needs, and the actual that gives them, from the curve's
+        affine pieces."""
+        scored = next(r for r in base.lines if r.kpi == self.kpi)
+        assert base.raw_score is not None
+        assert scored.status == "scored"
+        weight = scored.effective_weight
+        others = base.raw_score - scored.contribution
+        deducted = base.deduction_applied
+        # final = raw - deducted (floored at 0, limited by max_score) reaches the threshold
+        # exactly when others + weight × points / 100 - deducted does (threshold > 0 here)
+        needed = (threshold + deducted - others) * _HUNDRED / weight
+        response = self.response
+        pieces = response.pieces()
+        found, actual, attained = _search(pieces, needed, strict, smallest=not self.lower)
+        if not found:
+            best = response.bounds()[1]
+            assert best is not None  # an unbounded line reaches any grade
+            return self.out_of_reach(max(others + weight * best / _HUNDRED - deducted, _ZERO), best)
+        if (actual is None or (attained and actual == worst_end)) and _everywhere(
+            pieces, needed, strict
+        ):
+            return self.anything(Note.of("whatif_why_others", grade=self.grade), worst_end)
+        monotone_note = [Note.of("whatif_non_monotonic")] if self.line.allow_non_monotonic else []
+        if actual is None:  # only a non-monotonic curve gets here
+            side = "whatif_any_high" if self.lower else "whatif_any_low"
+            notes = [Note.of(side, grade=self.grade, kpi=self.kpi), *monotone_note]
+            return self.result(True, None, False, notes)
+        checked = self.at(actual)
+        if _reaches(self.policy, checked, self.grade) != attained:  # pragma: no cover - a bug
+            raise AssertionError(
+                f"what-if for {self.kpi} = {actual} disagrees with the appraisal: grade "
+                f"{checked.grade}, score {checked.score}"
+            )
+        notes = self.found_notes(actual, attained, checked, threshold, strict)
+        if self.kdef.direction == "target":
+            _, high, high_attained = _search(pieces, needed, strict, smallest=False)
+            if high is not None:
+                notes.append(Note.of("whatif_target_high", actual=_show(high)))
+                if not high_attained:
+                    notes.append(Note.of("whatif_exclusive"))
+        return self.result(True, actual, attained, notes + monotone_note, checked.score)
+
+    def out_of_reach(self, final: Fraction, best: Fraction) -> WhatIf:
+        """Even the line's best points leave the score below the band."""
+        policy = self.policy
         if policy.max_score is not None:
             final = min(final, Fraction(policy.max_score))
         shown = quantize(final, policy.score_places, policy.rounding)
-        return result(
-            False,
-            None,
-            False,
-            [
-                Note.of(
-                    "whatif_out_of_reach",
-                    grade=grade,
-                    kpi=kpi,
-                    points=_show(best),
-                    score=shown,
-                    minimum=band.min,
-                )
-            ],
+        why = Note.of(
+            "whatif_out_of_reach",
+            grade=self.grade,
+            kpi=self.kpi,
+            points=_show(best),
+            score=shown,
+            minimum=policy.grades_by_id[self.grade].min,
         )
-    if (actual is None or (attained and actual == worst_end)) and _everywhere(
-        pieces, needed, strict
-    ):
-        return anything(Note.of("whatif_why_others", grade=grade))
-    if actual is None:  # only a non-monotonic curve gets here
-        side = "whatif_any_high" if lower else "whatif_any_low"
-        return result(True, None, False, [Note.of(side, grade=grade, kpi=kpi), *monotone_note])
+        return self.result(False, None, False, [why])
 
-    checked = at(actual)
-    if _reaches(policy, checked, grade) != attained:  # pragma: no cover - a bug if it fires
-        raise AssertionError(
-            f"what-if for {kpi} = {actual} disagrees with the appraisal: grade "
-            f"{checked.grade}, score {checked.score}"
-        )
-    shown_actual = _show(actual)
-    if attained:
-        code = "whatif_reached_max" if lower else "whatif_reached_min"
-        notes = [
-            Note.of(
-                code,
-                kpi=kpi,
-                actual=shown_actual,
-                grade=grade,
-                minimum=band.min,
-                score=checked.score,
-            )
-        ]
-    else:
-        code = "whatif_beyond_below" if lower else "whatif_beyond_above"
-        notes = [Note.of(code, kpi=kpi, actual=shown_actual, grade=grade, score=checked.score)]
-        if strict:
-            notes.append(
+    def found_notes(
+        self,
+        actual: Fraction,
+        attained: bool,
+        checked: Appraisal,
+        threshold: Fraction,
+        strict: bool,
+    ) -> list[Note]:
+        """What the answer says: the actual, reached at it or only just beyond it."""
+        kpi, grade, shown = self.kpi, self.grade, _show(actual)
+        if attained:
+            code = "whatif_reached_max" if self.lower else "whatif_reached_min"
+            minimum = self.policy.grades_by_id[grade].min
+            notes = [
                 Note.of(
-                    "whatif_strict",
-                    mode=policy.rounding,
-                    places=policy.score_places,
-                    threshold=_show(threshold),
+                    code, kpi=kpi, actual=shown, grade=grade, minimum=minimum, score=checked.score
                 )
-            )
-    if lower:
-        notes.append(Note.of("whatif_lower"))
-    if kdef.direction == "target":
-        _, high, high_attained = _search(pieces, needed, strict, smallest=False)
-        if high is not None:
-            notes.append(Note.of("whatif_target_high", actual=_show(high)))
-            if not high_attained:
-                notes.append(Note.of("whatif_exclusive"))
-    return result(True, actual, attained, notes + monotone_note, checked.score)
+            ]
+        else:
+            code = "whatif_beyond_below" if self.lower else "whatif_beyond_above"
+            notes = [Note.of(code, kpi=kpi, actual=shown, grade=grade, score=checked.score)]
+            if strict:
+                notes.append(
+                    Note.of(
+                        "whatif_strict",
+                        mode=self.policy.rounding,
+                        places=self.policy.score_places,
+                        threshold=_show(threshold),
+                    )
+                )
+        if self.lower:
+            notes.append(Note.of("whatif_lower"))
+        return notes
 
 
 # --------------------------------------------------------------------------- points_per_unit
