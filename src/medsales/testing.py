@@ -448,26 +448,11 @@ def _policy_documents(
 ) -> dict[str, Any]:
     dept_resps = draw(_unique_ids(0, 3))
     role_ids = draw(_unique_ids(1, max_roles))
-    roles: list[dict[str, Any]] = []
-    role_refs: list[str] = []
-    for rid in role_ids:
-        role: dict[str, Any] = {"id": rid, "name": draw(_LABEL)}
-        resps = draw(_unique_ids(0, 3))
-        if bool(resps) or draw(st.booleans()):
-            role["responsibilities"] = [{"id": r, "name": draw(_LABEL)} for r in resps]
-        role_refs += [f"{rid}.{r}" for r in resps]
-        roles.append(role)
-
+    roles, role_refs = _draw_roles(draw, role_ids)
     grade_ids = draw(_unique_ids(1, max_grades))
     grades = draw(_grades(grade_ids))
     rule_ids = draw(_unique_ids(0, max_rules))
-    rules = []
-    for rid in rule_ids:
-        rule: dict[str, Any] = {"id": rid, "name": draw(_LABEL)}
-        if draw(st.integers(0, 4)):
-            rule["consequences"] = draw(_consequences(grade_ids))
-        rules.append(rule)
-
+    rules = _draw_rules(draw, rule_ids, grade_ids)
     refs = dept_resps + role_refs + rule_ids
     kpis: list[dict[str, Any]] = []
     for kid in draw(_unique_ids(1, max_kpis)):
@@ -494,6 +479,42 @@ def _policy_documents(
         doc["conduct_rules"] = rules
     if draw(st.booleans()):
         doc["format"] = "medsales.policy/1"
+    _draw_settings(draw, doc)
+    if draw(st.integers(0, 2)) == 0:
+        doc["distribution"] = _draw_distribution(draw, grade_ids)
+    if draw(st.integers(0, 3)) == 0:
+        doc["examples"] = [_draw_example(draw, doc["scorecards"][0], grade_ids, rule_ids)]
+    result: dict[str, Any] = draw(_numbers_as_input(doc))
+    return result
+
+
+def _draw_roles(draw: st.DrawFn, role_ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Roles with optional responsibilities, and the ``role.responsibility`` references."""
+    roles: list[dict[str, Any]] = []
+    role_refs: list[str] = []
+    for rid in role_ids:
+        role: dict[str, Any] = {"id": rid, "name": draw(_LABEL)}
+        resps = draw(_unique_ids(0, 3))
+        if bool(resps) or draw(st.booleans()):
+            role["responsibilities"] = [{"id": r, "name": draw(_LABEL)} for r in resps]
+        role_refs += [f"{rid}.{r}" for r in resps]
+        roles.append(role)
+    return roles, role_refs
+
+
+def _draw_rules(draw: st.DrawFn, rule_ids: list[str], grade_ids: list[str]) -> list[dict[str, Any]]:
+    """Conduct rules, most with consequences."""
+    rules = []
+    for rid in rule_ids:
+        rule: dict[str, Any] = {"id": rid, "name": draw(_LABEL)}
+        if draw(st.integers(0, 4)):
+            rule["consequences"] = draw(_consequences(grade_ids))
+        rules.append(rule)
+    return rules
+
+
+def _draw_settings(draw: st.DrawFn, doc: dict[str, Any]) -> None:
+    """Each optional top-level setting, present or not."""
     optional: dict[str, st.SearchStrategy[Any]] = {
         "description": _LABEL,
         "currency": st.sampled_from(["CNY", "USD", "EUR", "HKD"]),
@@ -510,49 +531,50 @@ def _policy_documents(
         if draw(st.booleans()):
             doc[key] = draw(strategy)
 
-    if draw(st.integers(0, 2)) == 0:
-        exact = draw(st.booleans())
-        listed = (
-            grade_ids
-            if exact
-            else draw(
-                st.lists(
-                    st.sampled_from(grade_ids), min_size=1, max_size=len(grade_ids), unique=True
-                )
-            )
-        )
-        shares = draw(_shares(len(listed), exact=exact))
-        distribution: dict[str, Any] = {
-            "mode": "exact" if exact else "cap",
-            "shares": dict(zip(listed, shares, strict=True)),
-        }
-        if draw(st.booleans()):
-            distribution["ties"] = draw(st.sampled_from(["favor_higher", "favor_lower"]))
-        doc["distribution"] = distribution
 
-    if draw(st.integers(0, 3)) == 0:
-        card = doc["scorecards"][0]
-        lines = card.get("lines") or [ln for s in card["sections"] for ln in s["lines"]]
-        example: dict[str, Any] = {
-            "name": draw(_texts),
-            "role": card["role"],
-            "measurements": {
-                ln["kpi"]: {"actual": draw(_some_decimal(0, 100)), "target": Decimal(100)}
-                for ln in lines
-                if ln["curve"]["type"] != "scale"
-            },
-            "expect": {"grade": draw(st.sampled_from(grade_ids))},
-        }
-        if rule_ids:
-            example["incidents"] = [
-                {
-                    "rule": draw(st.sampled_from(rule_ids)),
-                    "severity": draw(st.sampled_from(SEVERITIES)),
-                }
-            ]
-        doc["examples"] = [example]
-    result: dict[str, Any] = draw(_numbers_as_input(doc))
-    return result
+def _draw_distribution(draw: st.DrawFn, grade_ids: list[str]) -> dict[str, Any]:
+    """A forced distribution in ``cap`` or ``exact`` mode whose shares add up."""
+    exact = draw(st.booleans())
+    listed = (
+        grade_ids
+        if exact
+        else draw(
+            st.lists(st.sampled_from(grade_ids), min_size=1, max_size=len(grade_ids), unique=True)
+        )
+    )
+    shares = draw(_shares(len(listed), exact=exact))
+    distribution: dict[str, Any] = {
+        "mode": "exact" if exact else "cap",
+        "shares": dict(zip(listed, shares, strict=True)),
+    }
+    if draw(st.booleans()):
+        distribution["ties"] = draw(st.sampled_from(["favor_higher", "favor_lower"]))
+    return distribution
+
+
+def _draw_example(
+    draw: st.DrawFn, card: dict[str, Any], grade_ids: list[str], rule_ids: list[str]
+) -> dict[str, Any]:
+    """A golden example for the first scorecard (its expectation need not hold)."""
+    lines = card.get("lines") or [ln for s in card["sections"] for ln in s["lines"]]
+    example: dict[str, Any] = {
+        "name": draw(_texts),
+        "role": card["role"],
+        "measurements": {
+            ln["kpi"]: {"actual": draw(_some_decimal(0, 100)), "target": Decimal(100)}
+            for ln in lines
+            if ln["curve"]["type"] != "scale"
+        },
+        "expect": {"grade": draw(st.sampled_from(grade_ids))},
+    }
+    if rule_ids:
+        example["incidents"] = [
+            {
+                "rule": draw(st.sampled_from(rule_ids)),
+                "severity": draw(st.sampled_from(SEVERITIES)),
+            }
+        ]
+    return example
 
 
 def policy_documents(
