@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 from pydantic import ValidationError
 
-from medsales.engine.compiled import compile_policy
+from medsales.engine.compiled import CurveNotes, compile_policy
 from medsales.engine.curves import exact, points_at, read_ratio
 from medsales.engine.notes import Note
 from medsales.engine.results import (
@@ -33,8 +33,10 @@ from medsales.policy.models import (
     SEVERITIES,
     Grade,
     Incident,
+    Line,
     Measurement,
     Policy,
+    Scorecard,
 )
 
 if TYPE_CHECKING:
@@ -288,61 +290,20 @@ def _appraise(
     return finish(policy, scored, incidents=incidents, employee_id=employee_id, period=period)
 
 
+_Reading = tuple[Resolved | None, LineStatus, Fraction | None, Fraction | None, list[Note]]
+"""A line read before weighting: its measurement, status, x, points and notes."""
+
+
 def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved]) -> Scored:
     """SPEC §3 and §4: each line's x, points, effective weight and contribution."""
     card = policy.scorecard(role)
     compiled = compile_policy(policy).scorecard(role)
-    kpis = policy.kpis_by_id
     # first each line's status, x and points; then the weights, which depend on the
     # lines that remain
-    pending: list[
-        tuple[Resolved | None, LineStatus, Fraction | None, Fraction | None, list[Note]]
-    ] = []
-    for (s, i, _, line), prebuilt in zip(card.plan, compiled.notes, strict=True):
-        m = measurements.get(line.kpi)
-        line_notes = list(m.notes) if m is not None else []
-        if m is None:
-            rule = line.missing or policy.missing
-            if rule == "error":
-                index = policy.scorecards.index(card)
-                where = format_path(
-                    ["scorecards", index, "sections", s, "lines", i]
-                    if card.sections is not None
-                    else ["scorecards", index, "lines", i]
-                )
-                raise MissingMeasurementError(
-                    f"no measurement of {line.kpi!r}, and its line ({where}) says "
-                    'missing = "error"',
-                    path=f"measurements.{line.kpi}",
-                    expected="a measurement, or applicable = false",
-                )
-            if rule == "zero":
-                line_notes.append(Note.of("missing_zero"))
-                pending.append((m, "zero", None, _ZERO, line_notes))
-            else:
-                line_notes.append(Note.of("missing_redistributed"))
-                pending.append((m, "missing", None, None, line_notes))
-        elif not m.applicable:
-            line_notes.append(Note.of("not_applicable"))
-            pending.append((m, "not_applicable", None, None, line_notes))
-        else:
-            assert m.actual is not None
-            direction = kpis[line.kpi].direction
-            path = f"measurements.{line.kpi}"
-            xr, read_notes = read_ratio(line.basis, direction, m.actual, m.target, path=path)
-            x = Fraction(*xr)
-            line_points, curve_notes = points_at(
-                line.curve,
-                xr,
-                x,
-                lower_on_value=line.basis == "value" and direction == "lower",
-                path=path,
-                notes=prebuilt,
-            )
-            line_notes += read_notes
-            line_notes += curve_notes
-            pending.append((m, "scored", x, line_points, line_notes))
-
+    pending = [
+        _read_line(policy, card, s, i, line, measurements.get(line.kpi), prebuilt)
+        for (s, i, _, line), prebuilt in zip(card.plan, compiled.notes, strict=True)
+    ]
     notes = [
         Note.of("unused_measurement", kpi=kpi_id, role=role)
         for kpi_id in sorted(set(measurements) - card.kpi_ids)
@@ -383,6 +344,57 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
         )
     raw = Fraction(raw_n, raw_d) if any(kept) else None
     return Scored(role, tuple(lines), raw, tuple(notes))
+
+
+def _read_line(
+    policy: Policy,
+    card: Scorecard,
+    s: int,
+    i: int,
+    line: Line,
+    m: Resolved | None,
+    prebuilt: CurveNotes,
+) -> _Reading:
+    """SPEC §3 for one line: missing (by its rule), not applicable, or x through the curve."""
+    line_notes = list(m.notes) if m is not None else []
+    if m is None:
+        rule = line.missing or policy.missing
+        if rule == "error":
+            index = policy.scorecards.index(card)
+            where = format_path(
+                ["scorecards", index, "sections", s, "lines", i]
+                if card.sections is not None
+                else ["scorecards", index, "lines", i]
+            )
+            raise MissingMeasurementError(
+                f'no measurement of {line.kpi!r}, and its line ({where}) says missing = "error"',
+                path=f"measurements.{line.kpi}",
+                expected="a measurement, or applicable = false",
+            )
+        if rule == "zero":
+            line_notes.append(Note.of("missing_zero"))
+            return m, "zero", None, _ZERO, line_notes
+        line_notes.append(Note.of("missing_redistributed"))
+        return m, "missing", None, None, line_notes
+    if not m.applicable:
+        line_notes.append(Note.of("not_applicable"))
+        return m, "not_applicable", None, None, line_notes
+    assert m.actual is not None
+    direction = policy.kpis_by_id[line.kpi].direction
+    path = f"measurements.{line.kpi}"
+    xr, read_notes = read_ratio(line.basis, direction, m.actual, m.target, path=path)
+    x = Fraction(*xr)
+    line_points, curve_notes = points_at(
+        line.curve,
+        xr,
+        x,
+        lower_on_value=line.basis == "value" and direction == "lower",
+        path=path,
+        notes=prebuilt,
+    )
+    line_notes += read_notes
+    line_notes += curve_notes
+    return m, "scored", x, line_points, line_notes
 
 
 def finish(
