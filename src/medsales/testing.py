@@ -26,7 +26,7 @@ import itertools
 import random
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Final, get_args
+from typing import TYPE_CHECKING, Any, Final, get_args
 
 from hypothesis.errors import InvalidArgument
 
@@ -45,6 +45,9 @@ from medsales.policy.models import (
     StepsCurve,
     Unit,
 )
+
+if TYPE_CHECKING:
+    from medsales.engine.results import Appraisal
 
 __all__ = [
     "assert_policy_invariants",
@@ -801,6 +804,7 @@ def _role_invariants(policy: Policy, role: str, max_examples: int) -> None:
         for line in section.lines
         if not line.allow_non_monotonic and policy.kpi(line.kpi).direction == "higher"
     }
+    where = f"role {role!r}"
 
     @settings(
         max_examples=max_examples,
@@ -819,27 +823,7 @@ def _role_invariants(policy: Policy, role: str, max_examples: int) -> None:
         bump: Decimal,
     ) -> None:  # called at once below, so the loop's variables are this role's
         a = appraise(policy, role=role, measurements=given_measurements, incidents=given_incidents)
-        where = f"role {role!r}"
-        total = sum(line.effective_weight for line in a.lines)
-        if a.complete:
-            assert total == 100, f"{where}: effective weights total {total}, not 100"
-            assert a.raw_score == sum(line.contribution for line in a.lines), (
-                f"{where}: the raw score is not the sum of the contributions"
-            )
-            assert a.score is not None
-            assert a.score >= 0, f"{where}: score {a.score} below 0"
-            if limit is not None:  # the exact score: rounding may pass an exact bound
-                assert a.exact_score is not None
-                assert a.exact_score <= limit, (
-                    f"{where}: score {a.score} (exactly {a.exact_score}) above {limit}"
-                )
-            assert a.grade is not None
-            assert a.grade in policy.grades_by_id, f"{where}: unknown grade {a.grade}"
-            assert a.coefficient == policy.grades_by_id[a.grade].coefficient, (
-                f"{where}: coefficient {a.coefficient} is not grade {a.grade}'s"
-            )
-        else:
-            assert (a.score, a.grade) == (None, None), f"{where}: incomplete with a score"
+        _assert_result(policy, a, where, limit)
         reordered = appraise(
             policy,
             role=role,
@@ -870,3 +854,28 @@ def _role_invariants(policy: Policy, role: str, max_examples: int) -> None:
             )
 
     check()
+
+
+def _assert_result(policy: Policy, a: Appraisal, where: str, limit: Any) -> None:
+    """Weights total 100, contributions add up, the score lies within its bounds, and the
+    grade and coefficient belong together; an incomplete appraisal has neither."""
+    if not a.complete:
+        assert (a.score, a.grade) == (None, None), f"{where}: incomplete with a score"
+        return
+    total = sum(line.effective_weight for line in a.lines)
+    assert total == 100, f"{where}: effective weights total {total}, not 100"
+    assert a.raw_score == sum(line.contribution for line in a.lines), (
+        f"{where}: the raw score is not the sum of the contributions"
+    )
+    assert a.score is not None
+    assert a.score >= 0, f"{where}: score {a.score} below 0"
+    if limit is not None:  # the exact score: rounding may pass an exact bound
+        assert a.exact_score is not None
+        assert a.exact_score <= limit, (
+            f"{where}: score {a.score} (exactly {a.exact_score}) above {limit}"
+        )
+    assert a.grade is not None
+    assert a.grade in policy.grades_by_id, f"{where}: unknown grade {a.grade}"
+    assert a.coefficient == policy.grades_by_id[a.grade].coefficient, (
+        f"{where}: coefficient {a.coefficient} is not grade {a.grade}'s"
+    )

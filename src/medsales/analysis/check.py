@@ -259,38 +259,7 @@ def _check_coverage(policy: Policy) -> Iterable[Finding]:
                 "that a scorecard uses, or add such a KPI",
             )
 
-    for r, role in enumerate(policy.roles):
-        card = policy.scorecards_by_role.get(role.id)
-        if card is None:
-            yield Finding(
-                "warning",
-                "role_without_scorecard",
-                format_path(["roles", r]),
-                f"role {role.id!r} has no scorecard, so no one in it can be appraised and "
-                "none of its responsibilities is measured: add a [[scorecards]] for it",
-            )
-            continue
-        on_card = {ln.kpi for s in card.effective_sections for ln in s.lines}
-        for i, resp in enumerate(role.responsibilities):
-            ref = f"{role.id}.{resp.id}"
-            measurers = measured_by.get(ref, [])
-            if any(k in on_card for k in measurers):
-                continue
-            elsewhere = (
-                f" (KPI {', '.join(measurers)} measure{'s' if len(measurers) == 1 else ''} "
-                f"it but {'is' if len(measurers) == 1 else 'are'} not on this role's "
-                "scorecard)"
-                if measurers
-                else ""
-            )
-            yield Finding(
-                "warning",
-                "responsibility_unmeasured",
-                format_path(["roles", r, "responsibilities", i]),
-                f"responsibility {ref!r} is measured by no KPI on the scorecard of "
-                f"{role.id!r}{elsewhere}: add {ref!r} to the 'measures' of a KPI on that "
-                "scorecard, or add a line for a KPI that measures it",
-            )
+    yield from _role_coverage(policy, measured_by)
 
     for i, rule in enumerate(policy.conduct_rules):
         if not any(k in used for k in measured_by.get(rule.id, [])):
@@ -324,19 +293,61 @@ def _check_coverage(policy: Policy) -> Iterable[Finding]:
         )
 
 
+def _role_coverage(policy: Policy, measured_by: dict[str, list[str]]) -> Iterable[Finding]:
+    """Each role has a scorecard, and each of its duties a KPI on it."""
+    for r, role in enumerate(policy.roles):
+        card = policy.scorecards_by_role.get(role.id)
+        if card is None:
+            yield Finding(
+                "warning",
+                "role_without_scorecard",
+                format_path(["roles", r]),
+                f"role {role.id!r} has no scorecard, so no one in it can be appraised and "
+                "none of its responsibilities is measured: add a [[scorecards]] for it",
+            )
+            continue
+        on_card = {ln.kpi for s in card.effective_sections for ln in s.lines}
+        for i, resp in enumerate(role.responsibilities):
+            ref = f"{role.id}.{resp.id}"
+            measurers = measured_by.get(ref, [])
+            if any(k in on_card for k in measurers):
+                continue
+            elsewhere = (
+                f" (KPI {', '.join(measurers)} measure{'s' if len(measurers) == 1 else ''} "
+                f"it but {'is' if len(measurers) == 1 else 'are'} not on this role's "
+                "scorecard)"
+                if measurers
+                else ""
+            )
+            yield Finding(
+                "warning",
+                "responsibility_unmeasured",
+                format_path(["roles", r, "responsibilities", i]),
+                f"responsibility {ref!r} is measured by no KPI on the scorecard of "
+                f"{role.id!r}{elsewhere}: add {ref!r} to the 'measures' of a KPI on that "
+                "scorecard, or add a line for a KPI that measures it",
+            )
+
+
 def _check_grades(policy: Policy) -> Iterable[Finding]:
-    grades = policy.grades
-    if len(grades) < 2:
+    """Scores without a maximum, bands no one can reach, bands no one can miss."""
+    if len(policy.grades) < 2:
         return
     bounds = [score_bounds(policy, card.role) for card in policy.scorecards]
     path_of = {
         card.role: format_path(["scorecards", s]) for s, card in enumerate(policy.scorecards)
     }
+    yield from _unbounded(policy)
+    yield from _unreachable(policy, bounds, path_of)
+    yield from _unmissable(policy, bounds, path_of)
 
-    def reaches(value: Fraction | None, grade: Grade) -> bool:
-        return value is None or _rounded(policy, value) >= grade.min
 
-    # unbounded scores: say so once per line
+def _reaches(policy: Policy, value: Fraction | None, grade: Grade) -> bool:
+    return value is None or _rounded(policy, value) >= grade.min
+
+
+def _unbounded(policy: Policy) -> Iterable[Finding]:
+    """A linear line without a cap and no ``max_score``: said once per line."""
     if policy.max_score is None:
         for s, card in enumerate(policy.scorecards):
             for path, line, _ in _card_lines(card, s):
@@ -350,10 +361,15 @@ def _check_grades(policy: Policy) -> Iterable[Finding]:
                         "max_score on the policy if that is not intended",
                     )
 
-    # bands no one can reach (the last band takes everything below: always reachable)
+
+def _unreachable(
+    policy: Policy, bounds: list[ScoreBounds], path_of: dict[str, str]
+) -> Iterable[Finding]:
+    """Bands no one (or no one of a role) can reach; the last band is always reachable."""
+    grades = policy.grades
     out_of_reach: dict[str, list[str]] = {b.role: [] for b in bounds}
     for g, grade in enumerate(grades[:-1]):
-        missing = [b for b in bounds if not reaches(b.high, grade)]
+        missing = [b for b in bounds if not _reaches(policy, b.high, grade)]
         if len(missing) == len(bounds):
             best = max(_rounded(policy, b.high) for b in bounds if b.high is not None)
             yield Finding(
@@ -381,7 +397,7 @@ def _check_grades(policy: Policy) -> Iterable[Finding]:
         all_lines = [
             grade.id
             for grade in grades[:-1]
-            if reaches(b.high, grade) and not reaches(b.high_all_lines, grade)
+            if _reaches(policy, b.high, grade) and not _reaches(policy, b.high_all_lines, grade)
         ]
         if all_lines:
             assert b.high_all_lines is not None
@@ -394,7 +410,12 @@ def _check_grades(policy: Policy) -> Iterable[Finding]:
                 "reached only when some lines are not applicable or missing",
             )
 
-    # bands no one can miss: the lowest possible score already reaches a better band
+
+def _unmissable(
+    policy: Policy, bounds: list[ScoreBounds], path_of: dict[str, str]
+) -> Iterable[Finding]:
+    """Bands no one can miss: the lowest possible score already reaches a better band."""
+    grades = policy.grades
     floors = [(b, _grade_of(policy, _rounded(policy, b.low))) for b in bounds]
     last = len(grades) - 1
     if all(policy.grade_rank[f.id] < last for _, f in floors):
