@@ -343,26 +343,9 @@ def _appraise_cohort(
     progress: Callable[[int, int], None] | None,
 ) -> CohortResult:
     known = organisation.manager_of
-    for _, e in employees:
-        policy.scorecard(e.role)  # every role must have a scorecard
-    for i, incident in enumerate(incidents):
-        if incident.employee_id is None:
-            raise InputError(
-                "an incident in a cohort names its employee",
-                path=f"incidents[{i}].employee_id",
-                expected="an employee_id of the roster",
-            )
-        _check_known(known, incident.employee_id, f"incidents[{i}].employee_id")
-
+    _check_roles_and_incidents(policy, employees, incidents, known)
     grouped = group_rows(policy, rows, period)
-    assignments: dict[str, list[tuple[int, Employee]]] = {}
-    for i, e in employees:  # grouped once: a roster of thousands is not scanned per person
-        assignments.setdefault(e.employee_id, []).append((i, e))
-    spans_of: dict[str, tuple[RoleSpan, ...]] = {}
-    for eid in known:
-        own = assignments.get(eid, [])
-        if any(_active(e, period) for _, e in own):
-            spans_of[eid] = role_spans(eid, own, period)
+    spans_of = _spans_of(employees, known, period)
     derived = _Derived(policy, organisation, grouped, surveys, ratings)
     derived.spans = {eid: RoleSpan("", s[0].start, s[-1].end) for eid, s in spans_of.items()}
     incidents_of: dict[str, list[Incident]] = {}
@@ -372,17 +355,6 @@ def _appraise_cohort(
     appraisals: list[Appraisal] = []
     for eid in sorted(spans_of):
         spans = spans_of[eid]
-        derived_kpis = {
-            kpi_id
-            for span in spans
-            for kpi_id in policy.scorecard(span.role).kpi_ids
-            if policy.kpi(kpi_id).derive is not None
-        }
-        values = {}
-        for kpi_id in sorted(derived_kpis):
-            v = derived.value(eid, kpi_id, None)
-            if v is not None:
-                values[kpi_id] = v
         appraisals.append(
             appraise_spans(
                 policy,
@@ -391,7 +363,7 @@ def _appraise_cohort(
                 rows=grouped.get(eid, {}),
                 period=period,
                 incidents=tuple(incidents_of.get(eid, ())),
-                derived=values,
+                derived=_derived_values(policy, derived, eid, spans),
             )
         )
         if progress is not None:
@@ -416,6 +388,59 @@ def _appraise_cohort(
         ),
         by_role=_summaries(policy, appraisals, lambda a: a.role),
     )
+
+
+def _check_roles_and_incidents(
+    policy: Policy,
+    employees: list[tuple[int, Employee]],
+    incidents: tuple[Incident, ...],
+    known: Mapping[str, str | None],
+) -> None:
+    """Every role has a scorecard; every incident names an employee of the roster."""
+    for _, e in employees:
+        policy.scorecard(e.role)
+    for i, incident in enumerate(incidents):
+        if incident.employee_id is None:
+            raise InputError(
+                "an incident in a cohort names its employee",
+                path=f"incidents[{i}].employee_id",
+                expected="an employee_id of the roster",
+            )
+        _check_known(known, incident.employee_id, f"incidents[{i}].employee_id")
+
+
+def _spans_of(
+    employees: list[tuple[int, Employee]], known: Iterable[str], period: Period
+) -> dict[str, tuple[RoleSpan, ...]]:
+    """The role spans of everyone active in the period (the roster grouped once: a roster
+    of thousands is not scanned per person)."""
+    assignments: dict[str, list[tuple[int, Employee]]] = {}
+    for i, e in employees:
+        assignments.setdefault(e.employee_id, []).append((i, e))
+    spans_of: dict[str, tuple[RoleSpan, ...]] = {}
+    for eid in known:
+        own = assignments.get(eid, [])
+        if any(_active(e, period) for _, e in own):
+            spans_of[eid] = role_spans(eid, own, period)
+    return spans_of
+
+
+def _derived_values(
+    policy: Policy, derived: _Derived, eid: str, spans: tuple[RoleSpan, ...]
+) -> dict[str, Resolved]:
+    """The period's values of the derived KPIs on the employee's scorecards."""
+    derived_kpis = {
+        kpi_id
+        for span in spans
+        for kpi_id in policy.scorecard(span.role).kpi_ids
+        if policy.kpi(kpi_id).derive is not None
+    }
+    values = {}
+    for kpi_id in sorted(derived_kpis):
+        v = derived.value(eid, kpi_id, None)
+        if v is not None:
+            values[kpi_id] = v
+    return values
 
 
 def _active(e: Employee, period: Period) -> bool:

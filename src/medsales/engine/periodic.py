@@ -454,6 +454,28 @@ def appraise_spans(
             notes=tuple(notes),
         )
 
+    segments, raw = _combine_segments(policy, employee_id, period, scored_spans, notes)
+    combined = Scored(role=spans[-1].role, lines=(), raw=raw, notes=())
+    return finish(
+        policy,
+        combined,
+        incidents=incidents,
+        employee_id=employee_id,
+        period=period,
+        segments=tuple(segments),
+        notes=tuple(notes),
+    )
+
+
+def _combine_segments(
+    policy: Policy,
+    employee_id: str,
+    period: Period,
+    scored_spans: list[tuple[RoleSpan, Scored]],
+    notes: list[Note],
+) -> tuple[list[Segment], Fraction | None]:
+    """Each role span appraised on its own, and the raw scores combined by days (SPEC §6);
+    conduct is applied once, to the combination."""
     segments: list[Segment] = []
     total_days = 0
     weighted = Fraction(0)
@@ -489,13 +511,4 @@ def appraise_spans(
     raw = weighted / total_days if total_days else None
     if raw is not None:
         notes.append(Note.of("segments_combined", count=len(segments), raw=display(raw)))
-    combined = Scored(role=spans[-1].role, lines=(), raw=raw, notes=())
-    return finish(
-        policy,
-        combined,
-        incidents=incidents,
-        employee_id=employee_id,
-        period=period,
-        segments=tuple(segments),
-        notes=tuple(notes),
-    )
+    return segments, raw

@@ -802,21 +802,7 @@ def read_ratings(
                 f"(expected one of {', '.join(groups)})",
             )
         if isinstance(group, str) and isinstance(employee, str) and isinstance(rater, str):
-            if rater == employee and group != "self":
-                group = ck.add(
-                    line,
-                    "rater_group",
-                    group,
-                    f"{rater!r} rates themselves under group {group!r} (expected self: a "
-                    "rating of oneself belongs to group self)",
-                )
-            elif rater != employee and group == "self":
-                group = ck.add(
-                    line,
-                    "rater_group",
-                    group,
-                    f"group self holds {employee!r}'s own rating, but the rater is {rater!r}",
-                )
+            group = _self_group(ck, line, employee, rater, group)
         record = ck.record(
             Rating,
             line,
@@ -845,6 +831,26 @@ def read_ratings(
         return record
 
     return _finish(*_rows(source, name, _RATINGS, check))
+
+
+def _self_group(ck: _Checker, line: int, employee: str, rater: str, group: str) -> Any:
+    """A rating of oneself is in group ``self``, and only such a rating is."""
+    if rater == employee and group != "self":
+        return ck.add(
+            line,
+            "rater_group",
+            group,
+            f"{rater!r} rates themselves under group {group!r} (expected self: a "
+            "rating of oneself belongs to group self)",
+        )
+    if rater != employee and group == "self":
+        return ck.add(
+            line,
+            "rater_group",
+            group,
+            f"group self holds {employee!r}'s own rating, but the rater is {rater!r}",
+        )
+    return group
 
 
 _SURVEY_SCALES: Final[Mapping[str, tuple[int, int]]] = {

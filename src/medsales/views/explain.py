@@ -233,27 +233,7 @@ def explain(appraisal: Appraisal, lang: str = "en") -> str:
         out.append("")
         out.append(f"  {w['formula']}")
 
-    if appraisal.conduct:
-        out.append("")
-        out.append(f"{w['conduct']}:")
-        for c in appraisal.conduct:
-            rule = policy.rules_by_id.get(c.rule)
-            bits = [f"  {rule.name.text(lang) if rule else c.rule} ({c.rule}, {c.severity})"]
-            if c.date:
-                bits.append(c.date.isoformat())
-            if not c.counted:
-                bits.append(w["not_counted"])
-            else:
-                if c.deduct:
-                    bits.append(f"−{_n(c.deduct, none)}")
-                if c.grade_cap:
-                    bits.append(f"{w['grade']} ≤ {c.grade_cap}")
-                if c.veto:
-                    bits.append(w["vetoed"])
-            if c.note:
-                bits.append(c.note)
-            out.append(" · ".join(bits))
-
+    out.extend(_conduct_block(appraisal, lang, w))
     out.append("")
     if appraisal.complete:
         raw_label = w["combined_raw"] if appraisal.segments else w["raw"]
@@ -279,3 +259,29 @@ def explain(appraisal: Appraisal, lang: str = "en") -> str:
         out.append(f"{w['notes']}:")
         out.extend(f"  · {n.text(lang)}" for n in appraisal.notes)
     return "\n".join(out) + "\n"
+
+
+def _conduct_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[str]:
+    """The incidents: rule, severity, date, and what each one cost."""
+    if not appraisal.conduct:
+        return []
+    policy, none = appraisal.policy, w["none"]
+    out = ["", f"{w['conduct']}:"]
+    for c in appraisal.conduct:
+        rule = policy.rules_by_id.get(c.rule)
+        bits = [f"  {rule.name.text(lang) if rule else c.rule} ({c.rule}, {c.severity})"]
+        if c.date:
+            bits.append(c.date.isoformat())
+        if not c.counted:
+            bits.append(w["not_counted"])
+        else:
+            if c.deduct:
+                bits.append(f"−{_n(c.deduct, none)}")
+            if c.grade_cap:
+                bits.append(f"{w['grade']} ≤ {c.grade_cap}")
+            if c.veto:
+                bits.append(w["vetoed"])
+        if c.note:
+            bits.append(c.note)
+        out.append(" · ".join(bits))
+    return out
