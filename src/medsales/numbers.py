@@ -29,6 +29,7 @@ __all__ = [
     "decimal_string",
     "display",
     "engine_context",
+    "number_text",
     "quantize",
     "to_decimal",
     "to_fraction",
@@ -234,3 +235,12 @@ def decimal_string(value: Decimal | int | Fraction) -> str:
             raise ValueError(f"{value} has no finite decimal expansion within 10 places")
         value = shown
     return format(_strip(Decimal(value)), "f")
+
+
+def number_text(value: Fraction | Decimal | int) -> str:
+    """A value as text for people: :func:`display`'s digits, never in exponent form.
+
+    >>> number_text(Fraction(2, 3)), number_text(Decimal("1E+2")), number_text(Fraction(1, 10**7))
+    ('0.6666666667', '100', '0.0000001')
+    """
+    return format(display(value), "f")

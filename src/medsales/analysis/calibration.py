@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from medsales.cohort.appraise import CohortResult
-from medsales.numbers import display, engine_context, quantize
+from medsales.numbers import engine_context, number_text, quantize
 
 __all__ = ["CalibratedScore", "Calibration", "TeamSpread", "calibrate"]
 
@@ -62,7 +62,7 @@ class Calibration:
         """The calibration as JSON-ready data."""
 
         def num(v: Fraction | Decimal) -> str:
-            return format(display(v), "f")
+            return number_text(v)
 
         return {
             "period": self.period,

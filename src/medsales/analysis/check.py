@@ -30,7 +30,7 @@ from medsales.analysis.whatif import LineResponse
 from medsales.cohort.distribution import distribution_counts
 from medsales.engine.appraise import appraise
 from medsales.errors import MedsalesError, PolicyError, format_path
-from medsales.numbers import display, quantize
+from medsales.numbers import number_text, quantize
 from medsales.policy.models import Grade, Line, Policy, Scorecard, TeamDerive
 
 __all__ = [
@@ -169,10 +169,6 @@ def score_bounds(policy: Policy, role: str) -> ScoreBounds:
 
 def _rounded(policy: Policy, value: Fraction) -> Decimal:
     return quantize(value, policy.score_places, policy.rounding)
-
-
-def _show(value: Fraction | Decimal) -> str:
-    return format(display(value), "f")
 
 
 # --------------------------------------------------------------------------- the checks
@@ -468,7 +464,7 @@ def _check_lines(policy: Policy) -> Iterable[Finding]:
                     "warning",
                     "line_never_changes_score",
                     path,
-                    f"line {line.kpi!r} of {card.role!r} gives {_show(most)} points whatever "
+                    f"line {line.kpi!r} of {card.role!r} gives {number_text(most)} points whatever "
                     "the actual, so the KPI never changes the score or the grade: fix its "
                     "curve or remove the line",
                 )
@@ -478,9 +474,9 @@ def _check_lines(policy: Policy) -> Iterable[Finding]:
                     "line_rarely_changes_grade",
                     path,
                     f"line {line.kpi!r} of {card.role!r} moves the score by at most "
-                    f"{_show(spread)} points from its worst to its best (effective weight "
-                    f"{_show(weight)}), under a tenth of the narrowest grade band "
-                    f"({_show(narrowest)}): it changes the grade only for scores that close "
+                    f"{number_text(spread)} points from its worst to its best (effective weight "
+                    f"{number_text(weight)}), under a tenth of the narrowest grade band "
+                    f"({number_text(narrowest)}): it changes the grade only for scores that close "
                     "to a band edge; give it more weight or fold it into another line",
                 )
 

@@ -25,7 +25,7 @@ from medsales.engine.curves import curve_points, read_x
 from medsales.engine.notes import Note
 from medsales.engine.results import Appraisal
 from medsales.errors import InputError
-from medsales.numbers import display, quantize
+from medsales.numbers import display, number_text, quantize
 from medsales.policy.models import (
     KPI,
     Incident,
@@ -79,11 +79,11 @@ def _exact_decimal(value: Fraction) -> Decimal | Fraction:
 def _show(value: Exact) -> str:
     shown = display(value)
     prefix = "" if Fraction(shown) == Fraction(value) else "≈"
-    return prefix + format(shown, "f")
+    return prefix + number_text(shown)
 
 
 def _num(value: Exact | None) -> str | None:
-    return None if value is None else format(display(value), "f")
+    return None if value is None else number_text(value)
 
 
 # --------------------------------------------------------------------------- rounding

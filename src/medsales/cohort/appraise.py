@@ -30,7 +30,7 @@ from medsales.engine.periodic import (
 )
 from medsales.engine.results import Appraisal, document_json, policy_ref
 from medsales.errors import InputError, MedsalesError
-from medsales.numbers import display, engine_context
+from medsales.numbers import engine_context, number_text
 from medsales.periods import Period, aggregate
 from medsales.policy.models import (
     KPI,
@@ -65,7 +65,7 @@ class GroupSummary:
         """The summary as JSON-ready data."""
 
         def num(v: Fraction | Decimal | None) -> str | None:
-            return None if v is None else format(display(v), "f")
+            return None if v is None else number_text(v)
 
         return {
             "key": self.key,

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import attrs
 
-from medsales.numbers import display
+from medsales.numbers import number_text
 
 __all__ = ["Note"]
 
@@ -19,7 +19,7 @@ __all__ = ["Note"]
 def _show(value: object) -> str:
     """A parameter as text: exact rationals rounded for reading (SPEC §9), others as str."""
     if isinstance(value, Fraction):
-        return str(display(value))
+        return number_text(value)
     return str(value)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 
 from medsales.engine.notes import Note
-from medsales.numbers import display
+from medsales.numbers import number_text
 
 if TYPE_CHECKING:
     from medsales.periods import Period
@@ -52,7 +52,7 @@ def _num(value: Fraction | Decimal | None) -> str | None:
     """A number as a JSON string: exact when it terminates in 10 decimals, else rounded."""
     if value is None:
         return None
-    return format(display(value), "f")
+    return number_text(value)
 
 
 @attrs.frozen

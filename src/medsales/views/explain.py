@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Final
 
 from medsales.labels import pick
-from medsales.numbers import display
+from medsales.numbers import number_text
 
 if TYPE_CHECKING:
     from medsales.engine.results import Appraisal
@@ -127,7 +127,7 @@ def _words(lang: str) -> Mapping[str, str]:
 
 
 def _n(value: Fraction | Decimal | None, none: str) -> str:
-    return none if value is None else format(display(value), "f")
+    return none if value is None else number_text(value)
 
 
 def _width(text: str) -> int:

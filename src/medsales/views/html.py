@@ -18,7 +18,7 @@ from typing import Final
 from medsales.cohort.appraise import CohortResult, GroupSummary
 from medsales.engine.results import Appraisal, LineResult
 from medsales.labels import pick
-from medsales.numbers import display, quantize
+from medsales.numbers import number_text, quantize
 from medsales.views.explain import WORDS
 from medsales.views.text import HEADERS, ranked_rows
 
@@ -134,7 +134,7 @@ def _e(text: object) -> str:
 
 def _number(value: Fraction | Decimal | None) -> str:
     """A number as the JSON document shows it, or a dash."""
-    return "—" if value is None else format(display(value), "f")
+    return "—" if value is None else number_text(value)
 
 
 def _two(value: Fraction | None) -> str:
