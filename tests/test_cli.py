@@ -138,3 +138,24 @@ def test_the_console_script_runs() -> None:
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)["title"].startswith("medsales policy")
+
+
+def test_help_loads_no_engine_and_no_pydantic() -> None:
+    """``medsales --help`` builds every parser without importing what the commands run."""
+    code = (
+        "import sys; from medsales.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or "
+        "m.startswith(('medsales.engine', 'medsales.policy', 'medsales.cohort', "
+        "'medsales.analysis', 'medsales.views', 'medsales.io'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_profile_names_are_the_checks_profiles() -> None:
+    from medsales.analysis.check import PROFILES
+    from medsales.cli.policy import PROFILE_NAMES
+
+    assert sorted(PROFILE_NAMES) == sorted(PROFILES)

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import medsales
 from medsales.analysis.check import CN_MEDICAL_REPRESENTATIVE_2020, check_policy
-from medsales.testing import assert_policy_invariants, incidents, measurements
 from medsales.analysis.whatif import min_actual_for_grade
+from medsales.testing import assert_policy_invariants, incidents, measurements
 
 # In your repository: POLICY = medsales.load_policy("policy/acme-2026.toml")
 ACME_TOML = """

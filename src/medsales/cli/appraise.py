@@ -5,25 +5,13 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-from typing import Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from medsales.analysis.whatif import min_actual_for_grade, points_per_unit
-from medsales.cli._common import (
-    add_inputs,
-    cohort_of,
-    load,
-    one,
-    read_files,
-    run_cohort,
-)
-from medsales.cohort.appraise import CohortResult
-from medsales.engine.appraise import measurements_of
-from medsales.engine.results import document_json
+from medsales.cli._common import add_inputs
 from medsales.errors import InputError
-from medsales.io import csv as csvio
-from medsales.labels import pick
-from medsales.numbers import display
-from medsales.views.text import HEADERS, WHATIF_WORDS, grade_chart, ranked_rows, table_text
+
+if TYPE_CHECKING:
+    from medsales.cohort.appraise import CohortResult
 
 
 def register(commands: Any) -> None:
@@ -61,6 +49,9 @@ def register(commands: Any) -> None:
 
 
 def table(cohort: CohortResult, lang: str, out: TextIO) -> None:
+    from medsales.labels import pick
+    from medsales.views.text import HEADERS, ranked_rows, table_text
+
     header = pick(HEADERS, lang)
     rows = ranked_rows(cohort, lang)
     if out.isatty():
@@ -96,6 +87,8 @@ _CSV_COLUMNS: Final = (
 
 
 def _csv(cohort: CohortResult) -> str:
+    from medsales.io import csv as csvio
+
     buffer = io.StringIO()
 
     writer = csv.writer(buffer, lineterminator="\n")
@@ -109,12 +102,18 @@ def _csv(cohort: CohortResult) -> str:
 
 
 def _documents(cohort: CohortResult, fmt: str) -> str:
+    from medsales.engine.results import document_json
+
     if fmt == "json":  # one array, sorted by employee_id as the cohort is
         return document_json([a.to_dict() for a in cohort.appraisals], indent=2) + "\n"
     return "".join(a.to_json() + "\n" for a in cohort.appraisals)
 
 
 def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.cli._inputs import load, read_files, run_cohort
+    from medsales.io import csv as csvio
+    from medsales.views.text import grade_chart
+
     policy = load(args.policy)
     inputs = read_files(args, policy)
     cohort = run_cohort(
@@ -138,6 +137,9 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 
 def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.cli._inputs import cohort_of
+    from medsales.io import csv as csvio
+
     try:
         from medsales.views.report import render_report
     except ImportError as exc:
@@ -152,11 +154,20 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 
 def run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.cli._inputs import one
+
     _, appraisal = one(args, err)
     out.write(appraisal.explain(args.lang))
 
 
 def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.analysis.whatif import min_actual_for_grade, points_per_unit
+    from medsales.cli._inputs import one
+    from medsales.engine.appraise import measurements_of
+    from medsales.labels import pick
+    from medsales.numbers import display
+    from medsales.views.text import WHATIF_WORDS
+
     policy, appraisal = one(args, err)
     measurements = measurements_of(appraisal)
     incidents = [

@@ -6,12 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from medsales.catalog import DEMO_FILES, default_policy, default_policy_text, demo_file_text
-from medsales.cli._common import LANGS, demo_inputs, latest_complete_quarter, run_cohort
-from medsales.cli.appraise import table
-from medsales.io import csv as csvio
-from medsales.labels import pick
-from medsales.views.text import DEMO_TITLE, grade_chart
+from medsales.cli._common import LANGS
 
 
 def register(commands: Any) -> None:
@@ -32,6 +27,13 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.catalog import DEMO_FILES, default_policy, default_policy_text, demo_file_text
+    from medsales.cli._inputs import demo_inputs, latest_complete_quarter, run_cohort
+    from medsales.cli.appraise import table
+    from medsales.io import csv as csvio
+    from medsales.labels import pick
+    from medsales.views.text import DEMO_TITLE, grade_chart
+
     policy = default_policy()
     if args.export:
         target = Path(args.export)

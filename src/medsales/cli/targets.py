@@ -6,10 +6,8 @@ import argparse
 from decimal import Decimal
 from typing import Any, TextIO
 
-from medsales.cli._common import Parser, UsageError, load
+from medsales.cli._common import Parser, UsageError
 from medsales.errors import InputError
-from medsales.periods import Period
-from medsales.targets import seasonal_targets, split
 
 
 def register(commands: Any) -> None:
@@ -44,6 +42,10 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.cli._inputs import load
+    from medsales.periods import Period
+    from medsales.targets import seasonal_targets, split
+
     unit = Decimal(args.unit) if _is_number(args.unit) else args.unit
     if args.period:
         if args.names:
