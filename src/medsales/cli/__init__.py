@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.run(args, out, err)
     except MedsalesError as error:
-        report_error(error, err)
+        report_error(error, err, args)
         return EXIT_BAD_INPUT
     except UsageError as error:
         print(f"medsales: error: {error}", file=err)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import Any, TextIO
 
-from medsales.errors import MedsalesError
+from medsales.errors import MedsalesError, Problem
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -62,18 +63,110 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool, demo: bool = 
         action="store_true",
         help="leave grades as scored, even if the policy has a distribution",
     )
+    add_problem_options(parser)
+
+
+def add_problem_options(parser: argparse.ArgumentParser) -> None:
+    """How bad input is reported: grouped by default, every problem, or a JSON file."""
+    parser.add_argument(
+        "--all-problems",
+        action="store_true",
+        help="list every problem on its own line instead of grouping those of one kind",
+    )
+    parser.add_argument(
+        "--problems-json",
+        metavar="FILE",
+        help="also write every problem (file, line, column, message) to FILE as JSON",
+    )
 
 
 def count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def report_error(error: MedsalesError, stream: TextIO) -> None:
-    """Every problem on its own line; a single located problem on one line."""
+GROUP_FROM = 3
+"""Problems of one kind in one file and column are shown as one line from this many on."""
+
+
+def report_error(
+    error: MedsalesError, stream: TextIO, args: argparse.Namespace | None = None
+) -> None:
+    """Every problem reported: a single located problem on one line; problems of one kind
+    grouped with their lines listed compactly, unless ``--all-problems``; all of them as
+    JSON with ``--problems-json FILE``; a hint when the built-in policy was used without
+    being asked for."""
     problems = error.problems
+    every = bool(getattr(args, "all_problems", False))
     if len(problems) == 1 and str(problems[0]).endswith(problems[0].message):
         print(f"medsales: error: {problems[0]}", file=stream)
-        return
-    print(f"medsales: error: {error.message if problems else error}", file=stream)
+    else:
+        print(f"medsales: error: {error.message if problems else error}", file=stream)
+        for text in (str(p) for p in problems) if every else grouped(problems):
+            print(f"  - {text}", file=stream)
+    target = getattr(args, "problems_json", None)
+    if target and problems:
+        _write_problems(target, problems, stream)
+    implicit = args is not None and hasattr(args, "policy") and args.policy is None
+    unknown = ("unknown KPI", "unknown role", "unknown conduct rule")
+    if implicit and any(p.message.startswith(unknown) for p in problems):
+        print(
+            "medsales: hint: these files were read with the built-in policy; did you mean "
+            "--policy FILE?",
+            file=stream,
+        )
+
+
+def grouped(problems: Sequence[Problem]) -> list[str]:
+    """The problems as lines of text, those of one kind in one file and column as one line
+    naming their rows compactly (``unknown KPI 'revenue' on 24 rows: lines 2–25``)."""
+    groups: dict[tuple[str | None, object, str], list[Problem]] = {}
     for problem in problems:
-        print(f"  - {problem}", file=stream)
+        key = (problem.file, problem.column, problem.message)
+        groups.setdefault(key, []).append(problem)
+    out: list[str] = []
+    for (file, column, message), members in groups.items():
+        lines = [p.line for p in members if p.line is not None]
+        if len(members) < GROUP_FROM or len(lines) != len(members) or file is None:
+            out.extend(str(p) for p in members)
+            continue
+        where = file if column is None else f"{file} column {column}"
+        out.append(f"{where}: {message} on {len(members)} rows: lines {line_ranges(lines)}")
+    return out
+
+
+def line_ranges(lines: Sequence[int]) -> str:
+    """Line numbers as compact ranges: ``2–25, 30, 32–33``."""
+    ordered = sorted(set(lines))
+    parts = []
+    start = prev = ordered[0]
+    for n in [*ordered[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
+def _write_problems(target: str, problems: Sequence[Problem], stream: TextIO) -> None:
+    import json
+
+    data = [
+        {
+            "file": p.file,
+            "line": p.line,
+            "column": p.column,
+            "path": p.path,
+            "message": p.message,
+            "value": None if p.value is None else str(p.value),
+        }
+        for p in problems
+    ]
+    try:
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        print(f"medsales: error: cannot write {target}: {exc.strerror}", file=stream)
+        return
+    print(f"medsales: wrote {count(len(problems), 'problem')} to {target}", file=stream)

@@ -1,0 +1,87 @@
+"""How bad input is reported: problems of one kind grouped with their lines, every one with
+``--all-problems`` or in ``--problems-json``, and a hint when the built-in policy was used
+without being asked for."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from medsales.catalog import default_policy_text
+from medsales.cli import main
+from medsales.cli._common import line_ranges
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> list[str]:
+    """A small roster and measurements of a KPI the built-in policy does not know."""
+    (tmp_path / "e.csv").write_text(
+        "employee_id,name,role,manager_id,active_from,active_to\nE1,Ann,sales_representative,,,\n",
+        encoding="utf-8",
+    )
+    rows = "".join(f"E1,2026-{m:02d},revenue,{m},\n" for m in range(1, 13))
+    (tmp_path / "m.csv").write_text(
+        "employee_id,period,kpi,actual,target\n" + rows, encoding="utf-8"
+    )
+    return [
+        "appraise",
+        "--employees",
+        str(tmp_path / "e.csv"),
+        "--measurements",
+        str(tmp_path / "m.csv"),
+        "--period",
+        "2026-Q1",
+    ]
+
+
+def test_problems_of_one_kind_are_one_line_with_their_rows(
+    files: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, *files)
+    assert code == 1
+    assert out == ""
+    grouped = [line for line in err.splitlines() if "on 12 rows" in line]
+    assert len(grouped) == 1, err
+    assert "unknown KPI 'revenue'" in grouped[0]
+    assert grouped[0].endswith("lines 2–13")
+    assert len(err.splitlines()) < 6
+
+
+def test_the_hint_when_the_built_in_policy_was_used_implicitly(
+    files: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, _, err = run(capsys, *files)
+    assert "did you mean --policy FILE?" in err
+    (tmp_path / "p.toml").write_text(default_policy_text(), encoding="utf-8")
+    _, _, err = run(capsys, *files, "--policy", str(tmp_path / "p.toml"))
+    assert "did you mean --policy" not in err
+
+
+def test_all_problems_lists_every_row(files: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, err = run(capsys, *files, "--all-problems")
+    assert sum("unknown KPI 'revenue'" in line for line in err.splitlines()) == 12
+
+
+def test_problems_json_holds_every_problem(
+    files: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "problems.json"
+    code, _, err = run(capsys, *files, "--problems-json", str(target))
+    assert code == 1
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [p["line"] for p in data] == list(range(2, 14))
+    assert {p["column"] for p in data} == {"kpi"}
+    assert "wrote 12 problems" in err
+
+
+def test_line_ranges() -> None:
+    assert line_ranges([5, 2, 3, 4, 9, 11, 12]) == "2–5, 9, 11–12"
+    assert line_ranges([7]) == "7"
