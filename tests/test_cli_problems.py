@@ -85,3 +85,64 @@ def test_problems_json_holds_every_problem(
 def test_line_ranges() -> None:
     assert line_ranges([5, 2, 3, 4, 9, 11, 12]) == "2–5, 9, 11–12"
     assert line_ranges([7]) == "7"
+
+
+def test_calibrate_prints_teams_and_people(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "calibrate", "--demo")
+    assert code == 0
+    head, people = out.split("\n\n")[0], out.split("\n\n")[1]
+    teams = head
+    assert "department mean" in head
+    assert "team" in teams
+    assert people.splitlines()[0].split() == ["employee", "name", "team", "score", "calibrated"]
+    assert len(people.splitlines()) == 2 + 42
+
+
+def test_calibrate_json_is_the_calibration(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "calibrate", "--demo", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"period", "mean", "sd", "teams", "scores"} <= set(data)
+    assert len(data["scores"]) == 42
+
+
+def test_policy_file_is_positional_or_an_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(default_policy_text(), encoding="utf-8")
+    for spelling in ([str(path)], ["--policy", str(path)]):
+        code, out, _ = run(capsys, "policy", "validate", *spelling)
+        assert (code, "valid policy medsales-default" in out) == (0, True)
+        code, out, _ = run(capsys, "policy", "show", *spelling, "--format", "json")
+        assert code == 0
+        assert out.startswith("{")
+        code, out, _ = run(capsys, "policy", "check", *spelling)
+        assert code == 0
+        assert "0 errors" in out
+    code, _, err = run(capsys, "policy", "validate")
+    assert code == 2
+    assert "needs a policy file" in err
+    code, _, err = run(capsys, "policy", "check", str(path), "--policy", "other.toml")
+    assert code == 2
+    assert "two policy files given" in err
+
+
+def test_every_option_has_help() -> None:
+    import argparse
+
+    from medsales.cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser, where: str) -> list[str]:
+        missing = []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    missing += walk(sub, f"{where} {name}")
+            elif action.option_strings and not action.help and action.dest != "help":
+                missing.append(f"{where} {action.option_strings[0]}")
+            elif not action.option_strings and not action.help and action.dest != "command":
+                missing.append(f"{where} {action.dest}")
+        return missing
+
+    assert walk(build_parser(), "medsales") == []

@@ -46,24 +46,54 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool, demo: bool = 
         parser.add_argument(
             "--demo", action="store_true", help="use the bundled demo department instead of files"
         )
-    parser.add_argument("--employees", metavar="FILE", required=required)
-    parser.add_argument("--measurements", metavar="FILE", required=required)
-    parser.add_argument("--incidents", metavar="FILE")
-    parser.add_argument("--ratings", metavar="FILE")
-    parser.add_argument("--surveys", metavar="FILE")
+    parser.add_argument(
+        "--employees",
+        metavar="FILE",
+        required=required,
+        help="the roster: employee_id, name, role, manager_id, active_from, active_to",
+    )
+    parser.add_argument(
+        "--measurements",
+        metavar="FILE",
+        required=required,
+        help="KPI actuals and targets: employee_id, period, kpi, actual, target",
+    )
+    parser.add_argument(
+        "--incidents", metavar="FILE", help="conduct incidents: employee_id, rule, severity, date"
+    )
+    parser.add_argument(
+        "--ratings",
+        metavar="FILE",
+        help="360° ratings: employee_id, period, kpi, rater_id, rater_group, rating",
+    )
+    parser.add_argument(
+        "--surveys",
+        metavar="FILE",
+        help="customer survey responses: employee_id, period, kpi, response",
+    )
     parser.add_argument(
         "--period",
         metavar="LABEL",
         required=required,
         help="e.g. 2026-Q3, 2026-07, 2026-H2, 2026, FY2026",
     )
-    parser.add_argument("--lang", choices=LANGS, default="en")
+    add_lang(parser)
     parser.add_argument(
         "--no-distribution",
         action="store_true",
         help="leave grades as scored, even if the policy has a distribution",
     )
     add_problem_options(parser)
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    """The language of the output: labels, words and notes."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="en",
+        help="language of the output: en, zh-Hans (简体) or zh-Hant (繁體); default en",
+    )
 
 
 def add_problem_options(parser: argparse.ArgumentParser) -> None:

@@ -18,17 +18,22 @@ def register(commands: Any) -> None:
     """Add ``appraise``, ``explain``, ``whatif`` and ``report`` to the command parsers."""
     appraise = commands.add_parser("appraise", help="appraise everyone in the input files")
     add_inputs(appraise, required=True)
-    appraise.add_argument("--format", choices=("table", "csv", "json", "jsonl"), default="table")
+    appraise.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "jsonl"),
+        default="table",
+        help="a ranked table, one CSV row per person, one JSON array, or JSON lines",
+    )
     appraise.add_argument("--out", metavar="FILE", help="write to FILE (atomically)")
 
     explain = commands.add_parser("explain", help="explain one employee's appraisal")
-    explain.add_argument("employee_id", metavar="EMPLOYEE_ID")
+    explain.add_argument("employee_id", metavar="EMPLOYEE_ID", help="whose appraisal")
     add_inputs(explain, required=False, demo=True)
 
     whatif = commands.add_parser(
         "whatif", help="what one KPI must reach for a grade, others fixed; points per unit"
     )
-    whatif.add_argument("employee_id", metavar="EMPLOYEE_ID")
+    whatif.add_argument("employee_id", metavar="EMPLOYEE_ID", help="whose appraisal")
     whatif.add_argument("--kpi", required=True, help="the KPI to vary")
     whatif.add_argument("--grade", required=True, help="the grade to reach")
     add_inputs(whatif, required=False, demo=True)
@@ -42,7 +47,21 @@ def register(commands: Any) -> None:
     )
     report.add_argument("--title", help="the report's title")
 
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="each team's scores rescaled to the department's mean and spread (an analysis: "
+        "no appraisal changes)",
+    )
+    add_inputs(calibrate, required=False, demo=True)
+    calibrate.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="a table per team and person, or the calibration as JSON (default: table)",
+    )
+
     appraise.set_defaults(run=run_appraise)
+    calibrate.set_defaults(run=run_calibrate)
     explain.set_defaults(run=run_explain)
     whatif.set_defaults(run=run_whatif)
     report.set_defaults(run=run_report)
@@ -200,3 +219,36 @@ def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         if s.per_percent_of_target is not None:
             text += words["per_percent"].format(value=display(s.per_percent_of_target))
         print(text, file=out)
+
+
+def run_calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.analysis.calibration import calibrate
+    from medsales.cli._inputs import cohort_of
+    from medsales.engine.results import document_json
+    from medsales.numbers import number_text
+    from medsales.views.text import table_text
+
+    cohort = cohort_of(args, err)
+    result = calibrate(cohort)
+    if args.format == "json":
+        out.write(document_json(result.to_dict(), indent=2) + "\n")
+        return
+    print(
+        f"{result.period}: department mean {number_text(result.mean)}, "
+        f"standard deviation {number_text(result.sd)}",
+        file=out,
+    )
+    teams = [(t.team, str(t.count), number_text(t.mean), number_text(t.sd)) for t in result.teams]
+    out.write(table_text(("team", "people", "mean", "sd"), teams))
+    print(file=out)
+    people = [
+        (
+            s.employee_id,
+            cohort.names.get(s.employee_id, ""),
+            s.team,
+            str(s.score),
+            str(s.calibrated),
+        )
+        for s in result.scores
+    ]
+    out.write(table_text(("employee", "name", "team", "score", "calibrated"), people))

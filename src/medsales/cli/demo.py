@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from medsales.cli._common import LANGS
+from medsales.cli._common import add_lang
 
 
 def register(commands: Any) -> None:
@@ -17,7 +17,7 @@ def register(commands: Any) -> None:
     demo.add_argument(
         "--period", metavar="LABEL", help="default: the latest complete quarter of the data"
     )
-    demo.add_argument("--lang", choices=LANGS, default="en")
+    add_lang(demo)
     demo.add_argument("--employee", metavar="ID", help="the appraisal to explain")
     demo.add_argument(
         "--export", metavar="DIR", help="write the demo's CSV files and policy to DIR and stop"

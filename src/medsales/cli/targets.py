@@ -19,8 +19,10 @@ def register(commands: Any) -> None:
     split_cmd = target_commands.add_parser(
         "split", help="split TOTAL by WEIGHTs (largest remainders; parts sum to TOTAL)"
     )
-    split_cmd.add_argument("total", metavar="TOTAL")
-    split_cmd.add_argument("weights", metavar="WEIGHT", nargs="+")
+    split_cmd.add_argument("total", metavar="TOTAL", help="the amount to split, e.g. 850000")
+    split_cmd.add_argument(
+        "weights", metavar="WEIGHT", nargs="+", help="one weight per part, e.g. 115 92 81 112"
+    )
     split_cmd.add_argument("--unit", default="0.01", help="parts are multiples of it")
     split_cmd.add_argument("--names", nargs="+", metavar="NAME", help="one name per weight")
     split_cmd.add_argument(
