@@ -104,8 +104,54 @@ def test_pick_falls_back_to_the_other_script_before_english() -> None:
 
 def test_a_note_in_traditional_chinese() -> None:
     note = Note.of("grade_cap", before="A", cap="B", rule="teamwork", severity="major")
-    assert note.text("zh-Hant") == "等級 A 因 teamwork（major）封頂為 B"
-    assert note.text("zh-Hans") == "等级 A 因 teamwork（major）封顶为 B"
+    assert note.text("zh-Hant") == "等級 A 因 teamwork（較重）封頂為 B"
+    assert note.text("zh-Hans") == "等级 A 因 teamwork（较重）封顶为 B"
+    assert note.text("en") == "grade A capped at B by teamwork (major)"
+    policy = medsales.default_policy()
+    rule = policy.rules_by_id["teamwork"].name
+    assert note.text("zh-Hans", policy) == f"等级 A 因 {rule.text('zh-Hans')}（较重）封顶为 B"
+    assert note.text("en", policy) == note.text("en")  # English keeps the policy's ids
+
+
+# Sample values of every parameter a note may carry that is a method name, mode, severity,
+# scope or rater group: the words a Chinese reader must never see in English.
+_ENGLISH_VALUES = {
+    "how": ["sum", "mean", "trimmed mean", "weighted_mean", "last", "min", "max"],
+    "method": ["csat", "mean", "nps", "days", "months"],
+    "mode": ["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor", "cap", "exact"],
+    "severity": ["minor", "major", "critical"],
+    "scope": ["direct", "all"],
+    "group": ["self", "manager", "peer"],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_every_note_code_renders_without_english_ids_or_method_names(lang: str) -> None:
+    """Each note in Chinese, given the policy: method names, modes, severities, scopes and
+    rater groups in words; rules, KPIs and roles by their labels."""
+    from medsales.views.messages import MESSAGES
+
+    policy = medsales.default_policy()
+    names = {
+        "rule": "integrity",
+        "kpi": "sales_revenue",
+        "role": "sales_representative",
+    }
+    for code, template in MESSAGES[lang].items():
+        params = {field for _, field, _, _ in string.Formatter().parse(template) if field}
+        for key, values in _ENGLISH_VALUES.items():
+            if key not in params:
+                continue
+            for value in values:
+                sample = dict.fromkeys(params, "1") | dict.fromkeys(names.keys() & params, "x")
+                sample[key] = value
+                for p in names.keys() & params:
+                    sample[p] = names[p]
+                text = Note.of(code, **sample).text(lang, policy)
+                assert value not in text, f"{code}: {value!r} left in {text!r}"
+                for p, ident in names.items():
+                    if p in params:
+                        assert ident not in text, f"{code}: id {ident!r} left in {text!r}"
 
 
 def test_explain_in_traditional_chinese_has_no_simplified_words() -> None:

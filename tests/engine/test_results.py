@@ -148,7 +148,8 @@ def test_explain_in_chinese() -> None:
         "等级: A",
         "诚信原则",
         "扣 2 分",
-        "按 half_up 保留 2 位小数",
+        "按四舍五入保留 2 位小数",
+        "诚信原则（轻微）：扣 2 分",
     ):
         assert expected in text, expected
 

@@ -372,10 +372,10 @@ class WhatIf:
         """The answer in English words."""
         return self.text("en")
 
-    def text(self, lang: str = "en") -> str:
+    def text(self, lang: str = "en", policy: Policy | None = None) -> str:
         """The answer in words, in ``en``, ``zh-Hans`` or ``zh-Hant`` (others fall back as
-        labels do)."""
-        return "".join(note.text(lang) for note in self.notes)
+        labels do); given the ``policy``, KPIs and rules are named by their labels."""
+        return "".join(note.text(lang, policy) for note in self.notes)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; numbers as decimal strings (non-terminating ones rounded to 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from medsales.cli._common import add_inputs
@@ -203,19 +204,25 @@ def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         incidents=incidents,
     )
     words = pick(WHATIF_WORDS, args.lang)
+
+    def named(ids: Mapping[str, Any], key: str) -> str:  # labels outside English
+        found = ids.get(key)
+        return key if found is None or args.lang == "en" else str(found.name.text(args.lang))
+
     head = words["now"].format(
         employee=appraisal.employee_id,
-        role=appraisal.role,
+        role=named(policy.roles_by_id, appraisal.role),
         score=appraisal.score,
         grade=appraisal.grade,
     )
-    print(head + answer.text(args.lang), file=out)
+    print(head + answer.text(args.lang, policy), file=out)
     print(file=out)
     print(words["per_unit_title"], file=out)
     for s in points_per_unit(
         policy, role=appraisal.role, measurements=measurements, incidents=incidents
     ):
-        text = words["per_unit"].format(kpi=s.kpi, value=display(s.per_unit))
+        kpi = named(policy.kpis_by_id, s.kpi)
+        text = words["per_unit"].format(kpi=kpi, value=display(s.per_unit))
         if s.per_percent_of_target is not None:
             text += words["per_percent"].format(value=display(s.per_percent_of_target))
         print(text, file=out)

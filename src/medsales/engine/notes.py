@@ -8,8 +8,12 @@ only when a note is read.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    from medsales.policy.document import Policy
 
 from medsales.numbers import number_text
 
@@ -43,13 +47,13 @@ class Note:
         """The parameters as text."""
         return {k: _show(v) for k, v in self.params}
 
-    def text(self, lang: str = "en") -> str:
+    def text(self, lang: str = "en", policy: Policy | None = None) -> str:
         """The note in ``lang`` (``en``, ``zh-Hans`` or ``zh-Hant``; others fall back as
-        labels do)."""
-        from medsales.labels import pick
-        from medsales.views.messages import MESSAGES
+        labels do); given the ``policy``, its rules, KPIs and roles are named by their
+        labels in that language."""
+        from medsales.views.messages import render
 
-        return pick(MESSAGES, lang)[self.code].format(**self.rendered())
+        return render(self.code, self.rendered(), lang, policy)
 
     def to_dict(self) -> dict[str, object]:
         """The note as JSON-ready data: code, parameters and the English text."""

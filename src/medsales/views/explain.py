@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 from medsales.labels import pick
 from medsales.numbers import number_text
+from medsales.views.messages import VALUE_WORDS
 
 if TYPE_CHECKING:
     from medsales.engine.results import Appraisal
@@ -193,7 +194,7 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
             )
             out.append(fmt(header))
         out.append(fmt(row))
-        out.extend(f"      · {note.text(lang)}" for note in line.notes)
+        out.extend(f"      · {note.text(lang, appraisal.policy)}" for note in line.notes)
     return out
 
 
@@ -257,7 +258,7 @@ def explain(appraisal: Appraisal, lang: str = "en") -> str:
     if appraisal.notes:
         out.append("")
         out.append(f"{w['notes']}:")
-        out.extend(f"  · {n.text(lang)}" for n in appraisal.notes)
+        out.extend(f"  · {n.text(lang, appraisal.policy)}" for n in appraisal.notes)
     return "\n".join(out) + "\n"
 
 
@@ -266,10 +267,12 @@ def _conduct_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> lis
     if not appraisal.conduct:
         return []
     policy, none = appraisal.policy, w["none"]
+    severities = pick(VALUE_WORDS, lang).get("severity", {})
     out = ["", f"{w['conduct']}:"]
     for c in appraisal.conduct:
         rule = policy.rules_by_id.get(c.rule)
-        bits = [f"  {rule.name.text(lang) if rule else c.rule} ({c.rule}, {c.severity})"]
+        severity = severities.get(c.severity, c.severity)
+        bits = [f"  {rule.name.text(lang) if rule else c.rule} ({c.rule}, {severity})"]
         if c.date:
             bits.append(c.date.isoformat())
         if not c.counted:

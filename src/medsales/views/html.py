@@ -228,7 +228,7 @@ def _line_row(appraisal: Appraisal, line: LineResult, lang: str, w: Mapping[str,
                 line.contribution,
             )
         ),
-        f"<td>{_notes(n.text(lang) for n in line.notes)}</td>",
+        f"<td>{_notes(n.text(lang, appraisal.policy) for n in line.notes)}</td>",
     ]
     dropped = "" if line.counted else ' class="dropped"'
     return f"<tr{dropped}>{''.join(cells)}</tr>"
@@ -292,7 +292,7 @@ def _appraisal_body(appraisal: Appraisal, lang: str = "en", name: str = "") -> s
     else:
         out.append(_lines_table(appraisal, lang, w))
     out.append(_totals(appraisal, lang, w))
-    out.append(_notes(n.text(lang) for n in appraisal.notes))
+    out.append(_notes(n.text(lang, appraisal.policy) for n in appraisal.notes))
     return "".join(out)
 
 

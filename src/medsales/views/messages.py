@@ -8,9 +8,12 @@ names; every language has the same codes and the same placeholders (tested).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-__all__ = ["MESSAGES"]
+if TYPE_CHECKING:
+    from medsales.policy.document import Policy
+
+__all__ = ["LABELLED", "MESSAGES", "VALUE_WORDS", "render"]
 
 MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
     "en": {
@@ -112,19 +115,19 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "max_deduction": "扣分合计 {total} 受扣分上限 {limit} 限制",
         "score_floor": "得分 {score} 按 0 计",
         "max_score": "得分 {score} 受最高分 {limit} 限制",
-        "rounded": "精确得分 {exact} 按 {mode} 保留 {places} 位小数：{score}",
+        "rounded": "精确得分 {exact} 按{mode}保留 {places} 位小数：{score}",
         "grade_cap": "等级 {before} 因 {rule}（{severity}）封顶为 {cap}",
         "veto": "{rule}（{severity}）一票否决：最低等级 {grade}",
         "incident_outside_period": "{rule} 事件（{date}）不在 {period} 内：不计",
         "incomplete": "考核不完整：{reason}",
-        "aggregated": "{count} 条记录按 {how} 汇总（{periods}）",
+        "aggregated": "{count} 条记录按{how}汇总（{periods}）",
         "prorated": "目标 {target} × 在岗比例 {share}（按{method}）= {prorated}",
         "active_part": "在岗 {start} – {end}：{period} 共 {period_days} 天中的 {days} 天",
         "segment": "任 {role}（{start} – {end}，{days} 天）：加权得分 {raw}",
         "segment_incomplete": "任 {role}（{start} – {end}）：考核不完整，不参与合并",
         "segments_combined": "{count} 个岗位分段的加权得分按天数合并：{raw}",
         "too_few_responses": "有效问卷不足：{count} 份，至少需要 {minimum} 份",
-        "survey": "{count} 份问卷按 {method} 计算：{value}",
+        "survey": "{count} 份问卷按{method}计算：{value}",
         "group_dropped": "评价组 {group} 剔除：{count} 份评价，少于 {minimum} 份",
         "rater_group": "{group}：{count} 份评价的{how} = {value}，权重 {weight}",
         "no_ratings": "{kpi} 没有评价人数足够的评价组",
@@ -155,7 +158,7 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         " {score}）",
         "whatif_beyond_below": "{kpi} 低于 {actual} 即可达到 {grade}，但恰为 {actual} 时不能（得分"
         " {score}）",
-        "whatif_strict": "：按 {mode} 舍入到 {places} 位小数，精确得分须高于 {threshold}",
+        "whatif_strict": "：按{mode}舍入到 {places} 位小数，精确得分须高于 {threshold}",
         "whatif_lower": "（越低越好：这是仍能达到该等级的最大值）",
         "whatif_target_high": "；高于目标时，最多为 {actual} 仍能达到",
         "whatif_exclusive": "（不含该值）",
@@ -183,19 +186,19 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "max_deduction": "扣分合計 {total} 受扣分上限 {limit} 限制",
         "score_floor": "得分 {score} 按 0 計",
         "max_score": "得分 {score} 受最高分 {limit} 限制",
-        "rounded": "精確得分 {exact} 按 {mode} 保留 {places} 位小數：{score}",
+        "rounded": "精確得分 {exact} 按{mode}保留 {places} 位小數：{score}",
         "grade_cap": "等級 {before} 因 {rule}（{severity}）封頂為 {cap}",
         "veto": "{rule}（{severity}）一票否決：最低等級 {grade}",
         "incident_outside_period": "{rule} 事件（{date}）不在 {period} 內：不計",
         "incomplete": "考核不完整：{reason}",
-        "aggregated": "{count} 條記錄按 {how} 彙總（{periods}）",
+        "aggregated": "{count} 條記錄按{how}彙總（{periods}）",
         "prorated": "目標 {target} × 在崗比例 {share}（按{method}）= {prorated}",
         "active_part": "在崗 {start} – {end}：{period} 共 {period_days} 天中的 {days} 天",
         "segment": "任 {role}（{start} – {end}，{days} 天）：加權得分 {raw}",
         "segment_incomplete": "任 {role}（{start} – {end}）：考核不完整，不參與合併",
         "segments_combined": "{count} 個崗位分段的加權得分按天數合併：{raw}",
         "too_few_responses": "有效問卷不足：{count} 份，至少需要 {minimum} 份",
-        "survey": "{count} 份問卷按 {method} 計算：{value}",
+        "survey": "{count} 份問卷按{method}計算：{value}",
         "group_dropped": "評價組 {group} 剔除：{count} 份評價，少於 {minimum} 份",
         "rater_group": "{group}：{count} 份評價的{how} = {value}，權重 {weight}",
         "no_ratings": "{kpi} 沒有評價人數足夠的評價組",
@@ -226,10 +229,108 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         " {score}）",
         "whatif_beyond_below": "{kpi} 低於 {actual} 即可達到 {grade}，但恰為 {actual} 時不能（得分"
         " {score}）",
-        "whatif_strict": "：按 {mode} 舍入到 {places} 位小數，精確得分須高於 {threshold}",
+        "whatif_strict": "：按{mode}舍入到 {places} 位小數，精確得分須高於 {threshold}",
         "whatif_lower": "（越低越好：這是仍能達到該等級的最大值）",
         "whatif_target_high": "；高於目標時，最多為 {actual} 仍能達到",
         "whatif_exclusive": "（不含該值）",
         "whatif_non_monotonic": "；該指標允許非單調曲線，某些更好的值可能反而達不到",
     },
 }
+
+_METHODS_HANS: Final = {
+    "sum": "求和",
+    "mean": "平均值",
+    "trimmed mean": "截尾平均值",
+    "weighted_mean": "加权平均值",
+    "last": "最后一期",
+    "min": "最小值",
+    "max": "最大值",
+    "csat": "满意度（CSAT）",
+    "nps": "净推荐值（NPS）",
+    "days": "天数",
+    "months": "月数",
+}
+_METHODS_HANT: Final = {
+    "sum": "求和",
+    "mean": "平均值",
+    "trimmed mean": "截尾平均值",
+    "weighted_mean": "加權平均值",
+    "last": "最後一期",
+    "min": "最小值",
+    "max": "最大值",
+    "csat": "滿意度（CSAT）",
+    "nps": "淨推薦值（NPS）",
+    "days": "天數",
+    "months": "月數",
+}
+_MODES_HANS: Final = {
+    "half_up": "四舍五入",
+    "half_even": "四舍六入五成双",
+    "half_down": "五舍六入",
+    "up": "远离零进位",
+    "down": "向零截断",
+    "ceiling": "向上取整",
+    "floor": "向下取整",
+    "cap": "上限",
+    "exact": "精确比例",
+}
+_MODES_HANT: Final = {
+    "half_up": "四捨五入",
+    "half_even": "四捨六入五成雙",
+    "half_down": "五捨六入",
+    "up": "遠離零進位",
+    "down": "向零截斷",
+    "ceiling": "向上取整",
+    "floor": "向下取整",
+    "cap": "上限",
+    "exact": "精確比例",
+}
+
+VALUE_WORDS: Final[Mapping[str, Mapping[str, Mapping[str, str]]]] = {
+    "en": {},
+    "zh-Hans": {
+        "how": _METHODS_HANS,
+        "method": _METHODS_HANS,
+        "mode": _MODES_HANS,
+        "severity": {"minor": "轻微", "major": "较重", "critical": "严重"},
+        "scope": {"direct": "直属", "all": "全部下属"},
+        "group": {"self": "自评", "manager": "上级", "peer": "同事", "subordinate": "下属"},
+    },
+    "zh-Hant": {
+        "how": _METHODS_HANT,
+        "method": _METHODS_HANT,
+        "mode": _MODES_HANT,
+        "severity": {"minor": "輕微", "major": "較重", "critical": "嚴重"},
+        "scope": {"direct": "直屬", "all": "全部下屬"},
+        "group": {"self": "自評", "manager": "上級", "peer": "同事", "subordinate": "下屬"},
+    },
+}
+"""Words for parameters whose values are method names, modes and severities, by
+language and parameter; English keeps the policy's own words."""
+
+LABELLED: Final[Mapping[str, str]] = {
+    "rule": "rules_by_id",
+    "kpi": "kpis_by_id",
+    "role": "roles_by_id",
+}
+"""Parameters that hold an id of the policy, and where its label is found."""
+
+
+def render(code: str, params: Mapping[str, str], lang: str, policy: Policy | None = None) -> str:
+    """A note's sentence in ``lang``: outside English, method names and severities in
+    words, and (given the policy) rules, KPIs and roles by their labels."""
+    from medsales.labels import pick
+
+    words = pick(VALUE_WORDS, lang)
+    if words or (policy is not None and lang != "en"):
+        shown = dict(params)
+        for key, value in params.items():
+            table = words.get(key)
+            if table is not None and value in table:
+                shown[key] = table[value]
+            elif policy is not None and key in LABELLED and lang != "en":
+                found = getattr(policy, LABELLED[key]).get(value)
+                if found is not None:
+                    shown[key] = found.name.text(lang)
+        params = shown
+    return pick(MESSAGES, lang)[code].format(**params)
