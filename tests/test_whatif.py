@@ -134,8 +134,8 @@ def test_a_veto_leaves_only_the_lowest_grade() -> None:
     assert not a.reachable
     assert "veto by integrity (critical)" in a.message
     assert [n.code for n in a.notes] == ["whatif_veto"]
-    assert a.text("zh-Hans") == "无法达到 C：integrity（critical）一票否决，无论得分均为最低等级 D"
-    assert a.text("zh-TW") == "無法達到 C：integrity（critical）一票否決，無論得分均為最低等級 D"
+    assert a.text("zh-Hans") == "无法达到 C：integrity（严重）一票否决，无论得分均为最低等级 D"
+    assert a.text("zh-TW") == "無法達到 C：integrity（嚴重）一票否決，無論得分均為最低等級 D"
     document = a.to_dict()
     assert document["message"] == a.message
     assert [n["code"] for n in document["notes"]] == ["whatif_veto"]

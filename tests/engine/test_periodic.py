@@ -269,6 +269,22 @@ def test_monthly_rows_are_prorated_each_by_its_own_active_share() -> None:
     assert line.target == 16 + 30
 
 
+def test_a_row_before_the_join_date_is_passed_over_with_a_note() -> None:
+    """A wrong join date must not go unnoticed: the row it drops is named."""
+    joiner = [{"employee_id": "E1", "role": "rep", "active_from": "2026-08-16"}]
+    rows = [row("2026-07", 5, 31), row("2026-08", 10, 31), row("2026-09", 30, 30)]
+    a = appraise_employee(
+        policy_with(), employee_id="E1", employees=joiner, measurements=rows, period="2026-Q3"
+    )
+    passed = [n for n in a.notes if n.code == "row_outside_active"]
+    assert [dict(n.params)["period"] for n in passed] == ["2026-07"]
+    assert passed[0].text("en") == (
+        "the row of sales for 2026-07 lies outside the employee's active dates "
+        "(2026-08-16 – 2026-09-30): not counted"
+    )
+    assert "不在在岗日期（2026-08-16 – 2026-09-30）内：不计" in passed[0].text("zh-Hans")
+
+
 def test_mean_targets_are_not_prorated() -> None:
     joiner = [{"employee_id": "E1", "role": "rep", "active_from": "2026-08-01"}]
     a = appraise_employee(

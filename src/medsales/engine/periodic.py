@@ -352,14 +352,19 @@ def _overlaps(period: Period, span: RoleSpan) -> bool:
 
 
 def _assign_rows(
-    policy: Policy, by_kpi: Mapping[str, list[PeriodRow]], spans: tuple[RoleSpan, ...]
+    policy: Policy,
+    by_kpi: Mapping[str, list[PeriodRow]],
+    spans: tuple[RoleSpan, ...],
+    notes: list[Note],
 ) -> list[dict[str, list[PeriodRow]]]:
-    """Each span's rows of the KPIs on its role's scorecard.
+    """Each span's rows of the KPIs on its role's scorecard; a row of such a KPI that lies
+    wholly outside the employee's active dates is passed over with a note.
 
     A row that overlaps two spans whose scorecards both use its KPI cannot be split
     between them (an actual cannot be divided by days): that is an error.
     """
     cards = [policy.scorecard(span.role).kpi_ids for span in spans]
+    on_any = frozenset().union(*cards)
     assigned: list[dict[str, list[PeriodRow]]] = [{} for _ in spans]
     for kpi_id, rows in by_kpi.items():
         for r in rows:
@@ -376,6 +381,16 @@ def _assign_rows(
                     "give the measurements of each role's part separately",
                     path=f"measurements[{r.index}].period",
                     value=r.row.period,
+                )
+            if not owners and kpi_id in on_any and not any(_overlaps(r.period, s) for s in spans):
+                notes.append(
+                    Note.of(
+                        "row_outside_active",
+                        kpi=kpi_id,
+                        period=r.period.label,
+                        start=spans[0].start,
+                        end=spans[-1].end,
+                    )
                 )
             for n in owners:
                 assigned[n].setdefault(kpi_id, []).append(r)
@@ -437,7 +452,7 @@ def appraise_spans(
     for kpi_id in sorted(set(rows) - on_cards):
         notes.append(Note.of("unused_measurement", kpi=kpi_id, role=roles))
     scored_spans = []
-    for span, rows_of in zip(spans, _assign_rows(policy, rows, spans), strict=True):
+    for span, rows_of in zip(spans, _assign_rows(policy, rows, spans, notes), strict=True):
         resolved = {kpi_id: resolve_rows(policy, kpi_id, r, span) for kpi_id, r in rows_of.items()}
         if derived:
             for kpi_id in policy.scorecard(span.role).kpi_ids & derived.keys():

@@ -35,6 +35,8 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "redistributed": "line weights renormalised: {line_total} of 100 in section {section} "
         "remain",
         "sections_redistributed": "section weights renormalised: {total} of 100 remain",
+        "row_outside_active": "the row of {kpi} for {period} lies outside the employee's "
+        "active dates ({start} – {end}): not counted",
         "unused_measurement": "measurement of {kpi} is not on the scorecard of {role}: not used",
         "deduction": "{rule} ({severity}): −{points} points",
         "max_deduction": "deductions {total} limited to max_deduction {limit}",
@@ -110,6 +112,7 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "section_dropped": "维度 {section} 无剩余指标：剔除，其权重 {weight} 由其他维度分摊",
         "redistributed": "指标权重重新归一：维度 {section} 剩余 {line_total}/100",
         "sections_redistributed": "维度权重重新归一：剩余 {total}/100",
+        "row_outside_active": "{kpi} 在 {period} 的记录不在在岗日期（{start} – {end}）内：不计",
         "unused_measurement": "{kpi} 不在岗位 {role} 的考核表中：未使用",
         "deduction": "{rule}（{severity}）：扣 {points} 分",
         "max_deduction": "扣分合计 {total} 受扣分上限 {limit} 限制",
@@ -181,6 +184,7 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "section_dropped": "維度 {section} 無剩餘指標：剔除，其權重 {weight} 由其他維度分攤",
         "redistributed": "指標權重重新歸一：維度 {section} 剩餘 {line_total}/100",
         "sections_redistributed": "維度權重重新歸一：剩餘 {total}/100",
+        "row_outside_active": "{kpi} 在 {period} 的記錄不在在崗日期（{start} – {end}）內：不計",
         "unused_measurement": "{kpi} 不在崗位 {role} 的考核表中：未使用",
         "deduction": "{rule}（{severity}）：扣 {points} 分",
         "max_deduction": "扣分合計 {total} 受扣分上限 {limit} 限制",
