@@ -2,7 +2,8 @@
 commands it quotes, in the page's order.
 
 A file is a fenced block whose info string names it: ```` ```toml title="clinic.toml" ````
-(``toml``, ``json`` or ``csv``). A command is a ``$ medsales …`` line in a ``text``
+(``toml``, ``json`` or ``csv``), or a ``toml`` or ``json`` block whose first line is a
+comment ``# NAME``. A command is a ``$ medsales …`` line in a ``text``
 block; the lines under it, up to the next ``$`` line or the block's end, are what it
 prints (a ``…`` line stands for any number of lines).
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 import attrs
 
 FILE_FENCE = re.compile(r'```(\w+) title="([\w.-]+)"')
+COMMENT_NAME = re.compile(r"# ([\w.-]+\.(toml|json))")
 
 
 @attrs.frozen
@@ -42,9 +44,15 @@ def steps(page: Path) -> list[File | Command]:
     while i < len(lines):
         line = lines[i]
         named = FILE_FENCE.fullmatch(line)
-        if named:
+        commented = (
+            COMMENT_NAME.fullmatch(lines[i + 1])
+            if line in ("```toml", "```json") and i + 1 < len(lines)
+            else None
+        )
+        if named or commented:
             end = lines.index("```", i + 1)
-            found.append(File(named[2], "\n".join(lines[i + 1 : end]) + "\n"))
+            name = named[2] if named else commented[1] if commented else ""
+            found.append(File(name, "\n".join(lines[i + 1 : end]) + "\n"))
             i = end + 1
             continue
         if line.startswith("```"):
@@ -53,6 +61,9 @@ def steps(page: Path) -> list[File | Command]:
             continue
         if in_text and line.startswith("$ medsales "):
             number, command = i + 1, line[2:]
+            while command.endswith("\\"):
+                i += 1
+                command = command[:-1].rstrip() + " " + lines[i].strip()
             output: list[str] = []
             i += 1
             while i < len(lines) and not lines[i].startswith(("$ ", "```")):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from docs_pages import File, steps
 from medsales.cli import main
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -23,7 +24,6 @@ ELLIPSIS = "…"
 
 # quoted with files the page does not show, or with shell syntax: shown, not run
 NOT_RUN = ("bad.csv", "after fixing the typo", "> my-policy.toml", f"appraise {ELLIPSIS}")
-FILE_BLOCK = re.compile(r"# ([\w.-]+\.(toml|json))")
 
 Session = tuple[int, str, list[str], dict[str, str]]
 
@@ -33,35 +33,11 @@ def sessions(page: Path) -> list[Session]:
     line in the page's text blocks."""
     found: list[Session] = []
     files: dict[str, str] = {}
-    in_text = False
-    lines = page.read_text(encoding="utf-8").splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line in ("```toml", "```json") and i + 1 < len(lines):
-            named = FILE_BLOCK.fullmatch(lines[i + 1])
-            end = lines.index("```", i + 1)
-            if named:
-                files[named[1]] = "\n".join(lines[i + 1 : end]) + "\n"
-            i = end + 1
-            continue
-        if line.startswith("```"):
-            in_text = line == "```text" and not in_text
-            i += 1
-            continue
-        if in_text and line.startswith("$ medsales "):
-            number, command = i + 1, line[2:]
-            while command.endswith("\\"):
-                i += 1
-                command = command[:-1].rstrip() + " " + lines[i].strip()
-            output: list[str] = []
-            i += 1
-            while i < len(lines) and not lines[i].startswith(("$ ", "```")):
-                output.append(lines[i])
-                i += 1
-            found.append((number, command, output, dict(files)))
-            continue
-        i += 1
+    for step in steps(page):
+        if isinstance(step, File):
+            files[step.name] = step.text
+        else:
+            found.append((step.line, step.command, list(step.expected), dict(files)))
     return found
 
 
