@@ -25,6 +25,7 @@ __all__ = [
     "UnknownRoleError",
     "UnknownRuleError",
     "format_path",
+    "wrong_type",
 ]
 
 
@@ -39,6 +40,13 @@ def format_path(parts: Iterable[str | int]) -> str:
         else:
             out = str(part)
     return out
+
+
+def wrong_type(name: str, value: object, expected: str) -> TypeError:
+    """The :class:`TypeError` for a programming mistake: an argument of a type the signature
+    does not take where no data could have put it (``loads_policy(None)``). Values that come
+    from data (ids, numbers, labels, measurements) are :class:`MedsalesError` instead."""
+    return TypeError(f"{name} must be {expected}, not {type(value).__name__}")
 
 
 @attrs.frozen

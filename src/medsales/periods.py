@@ -75,6 +75,10 @@ _ONE_DAY: Final = dt.timedelta(days=1)
 _EXPECTED_LABEL: Final = f"one of: {LABEL_FORMS}"
 
 
+_LONGEST_LABEL = 100
+"""More than any label form needs, with room for whitespace around it."""
+
+
 def _label_error(label: object, reason: str) -> PeriodError:
     text = label if isinstance(label, str) else repr(label)
     return PeriodError(
@@ -97,6 +101,10 @@ def _parse_label(label: object) -> _Parsed:
     """Read a label's form; whitespace around it and the case of its letters do not count."""
     if not isinstance(label, str):
         raise _label_error(label, f"a label is a string, not {type(label).__name__}")
+    if len(label) > _LONGEST_LABEL:  # before any int(): a label is a few characters
+        raise _label_error(
+            f"{label[:20]}…", f"{len(label):,} characters is too long for a period label"
+        )
     text = label.strip().upper()
     if not text:
         raise _label_error(label, "it is empty")

@@ -403,6 +403,8 @@ class _Checker:
         try:
             value = to_decimal(cell, path=column)
         except MedsalesError as exc:
+            if exc.expected and exc.expected.startswith("at most"):  # SPEC §21's limits
+                return self.add(line, column, cell, exc.message)
             what = "a finite number" if exc.expected == "a finite number" else "a number"
             return self.add(
                 line, column, cell, f"{cell!r} is not {what} (expected {_NUMBER_EXPECTED})"
