@@ -26,6 +26,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_DIGITS",
     "MAX_EXPONENT",
+    "MAX_ID",
     "MAX_TEXT",
     "ROUNDING_MODES",
     "Number",
@@ -78,6 +79,8 @@ MAX_EXPONENT: Final = 1000
 ``1e-1000`` are accepted, ``1e1001`` and ``1e-1001`` are not."""
 MAX_TEXT: Final = 10_000
 """The most characters a text field (or a number written as text) may have (SPEC §21)."""
+MAX_ID: Final = 200
+"""The most characters an employee id may have."""
 MAX_DEPTH: Final = 64
 """The deepest a document (policy, JSON input) may nest (SPEC §21)."""
 _INT_LIMIT: Final = 10**MAX_DIGITS
@@ -93,6 +96,21 @@ def _context() -> decimal.Context:
         traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
     )
 
+
+_LIMITS: Final = decimal.Context(
+    prec=MAX_DIGITS,
+    Emax=MAX_EXPONENT,
+    Emin=-MAX_EXPONENT,
+    traps=[
+        decimal.Rounded,
+        decimal.Overflow,
+        decimal.Underflow,
+        decimal.Subnormal,
+        decimal.Clamped,
+        decimal.InvalidOperation,
+    ],
+)
+"""Within it ``plus`` signals exactly for the numbers beyond SPEC §21's limits."""
 
 _SUM: Final = decimal.Context(
     prec=100_000,
@@ -138,11 +156,11 @@ def to_decimal(value: object, *, path: str = "value") -> Decimal:
     elif isinstance(value, int):
         if not -_INT_LIMIT < value < _INT_LIMIT:  # before any conversion to text
             raise _too_large(value, path)
-        result = Decimal(value)
+        return Decimal(value)  # within the limits by its size
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise _not_a_number(value, path, "a finite number")
-        result = Decimal(repr(value))
+        return Decimal(repr(value))  # at most 17 digits, exponents within ±324
     elif isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise _too_large(value, path)
@@ -170,11 +188,10 @@ def check_limits(value: Decimal, *, path: str = "value", written: object = None)
     """Refuse a finite Decimal written with more than :data:`MAX_DIGITS` digits or with an
     adjusted exponent beyond ±:data:`MAX_EXPONENT` (SPEC §21), before any arithmetic: such a
     number could make an exact calculation run for minutes or fill the memory."""
-    adjusted = value.adjusted()
-    if not -MAX_EXPONENT <= adjusted <= MAX_EXPONENT:
-        raise _too_large(value if written is None else written, path)
-    if adjusted - value.as_tuple().exponent >= MAX_DIGITS:  # type: ignore[operator]
-        raise _too_large(value if written is None else written, path)
+    try:
+        _LIMITS.plus(value)  # signals Rounded, Overflow, Subnormal or Clamped beyond them
+    except decimal.DecimalException:
+        raise _too_large(value if written is None else written, path) from None
 
 
 def _too_large(value: object, path: str) -> InputError:
@@ -203,16 +220,41 @@ def _short_decimal(value: Decimal) -> str:
     return f"{'-' if sign else ''}{head}{more}E{exponent}"
 
 
-def check_text(value: str, *, path: str = "value") -> str:
-    """Refuse a text field longer than :data:`MAX_TEXT` characters (SPEC §21)."""
-    if len(value) > MAX_TEXT:
+def check_text(value: object, *, path: str = "value", limit: int = MAX_TEXT) -> str:
+    """``value`` when it is a str of at most ``limit`` characters (SPEC §21) that can be
+    written as UTF-8 (no lone surrogates); otherwise an :class:`InputError` naming ``path``."""
+    if not isinstance(value, str):
         raise InputError(
-            f"a text of {len(value):,} characters is longer than the {MAX_TEXT:,} allowed",
+            f"{_abbreviated_object(value)} is not a text",
+            path=path,
+            value=_abbreviated_object(value),
+            expected="a str",
+        )
+    if len(value) > limit:
+        raise InputError(
+            f"a text of {len(value):,} characters is longer than the {limit:,} allowed",
             path=path,
             value=f"{value[:20]}…",
-            expected=f"at most {MAX_TEXT:,} characters",
+            expected=f"at most {limit:,} characters",
         )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{value!r} holds a lone surrogate, which no file can store",
+            path=path,
+            value=value.encode("utf-8", "backslashreplace").decode("ascii"),
+            expected="a text of whole Unicode characters",
+        ) from None
     return value
+
+
+def _abbreviated_object(value: object) -> str:
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 60 else f"{text[:40]}…"
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:

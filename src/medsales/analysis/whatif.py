@@ -26,6 +26,7 @@ from medsales.engine.notes import Note
 from medsales.engine.results import Appraisal
 from medsales.errors import InputError
 from medsales.numbers import display, number_text, quantize
+from medsales.policy.document import require_policy
 from medsales.policy.models import (
     KPI,
     Incident,
@@ -470,6 +471,7 @@ def min_actual_for_grade(
     The answer is exact (the curves are piecewise affine, solved with fractions) and is
     checked by appraising at it.
     """
+    require_policy(policy)
     line = _line_of(policy, role, kpi)
     if grade not in policy.grades_by_id:
         raise InputError(
@@ -720,6 +722,7 @@ def points_per_unit(
 
     An incomplete appraisal has no score to change: the result is empty.
     """
+    require_policy(policy)
     given = normalize_measurements(policy, measurements)
     base = appraise(policy, role=role, measurements=given, incidents=tuple(incidents))
     if base.raw_score is None:

@@ -32,6 +32,7 @@ from medsales.engine.results import Appraisal, document_json, policy_ref
 from medsales.errors import InputError, MedsalesError
 from medsales.numbers import engine_context, number_text
 from medsales.periods import Period, aggregate
+from medsales.policy.document import require_policy
 from medsales.policy.models import (
     KPI,
     Incident,
@@ -161,6 +162,7 @@ def appraise_cohort(
     everyone appraised unless ``distribution=False``. Every id in every row must be in the
     roster. ``progress(done, total)`` is called after each employee, for long runs.
     """
+    require_policy(policy)
     try:
         with engine_context():
             roster = validate_records(Employee, employees, "employees")

@@ -36,6 +36,7 @@ from medsales.errors import (
 )
 from medsales.numbers import display, engine_context
 from medsales.periods import Period, active_share, aggregate
+from medsales.policy.document import require_policy
 from medsales.policy.models import Incident, Policy
 from medsales.policy.records import Employee, MeasurementRow
 
@@ -83,6 +84,7 @@ def appraise_employee(
     incidents files (SPEC §10); rows of other employees are passed over, so whole files
     may be given.
     """
+    require_policy(policy)
     try:
         with engine_context():
             return _appraise_employee(

@@ -26,7 +26,7 @@ from medsales.numbers import (
     to_decimal,
 )
 from medsales.policy.base import _ID_PATTERN
-from medsales.policy.document import Policy
+from medsales.policy.document import Policy, require_policy
 from medsales.policy.locate import (
     Key,
     json_duplicate,
@@ -516,6 +516,7 @@ def _step(tp: Any, part: str | int) -> Any:
 
 def policy_to_data(policy: Policy) -> dict[str, Any]:
     """The policy as plain data: defaults filled in, absent optionals left out."""
+    require_policy(policy)
     return policy.model_dump(mode="python", by_alias=True, exclude_none=True)
 
 
@@ -567,11 +568,13 @@ def _write_json(value: Any, *, indent: int | None, level: int = 0) -> str:
 def canonical_json(policy: Policy) -> str:
     """SPEC §9's canonical form: every default filled in, keys sorted, no whitespace, and
     numbers as normalized decimals (no exponent, no trailing zeros)."""
+    require_policy(policy)
     return _write_json(_plain(policy_to_data(policy), for_toml=False), indent=None)
 
 
 def dump_policy(policy: Policy, format: Literal["toml", "json"] = "toml") -> str:
     """Write a policy as TOML or JSON text that loads back to an equal policy."""
+    require_policy(policy)
     data = policy_to_data(policy)
     if format == "json":
         return _write_json(_plain(data, for_toml=False), indent=2) + "\n"

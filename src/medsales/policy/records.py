@@ -11,13 +11,13 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from medsales.numbers import MAX_TEXT
+from medsales.numbers import MAX_ID, MAX_TEXT
 from medsales.policy.base import DocumentModel as _Model
 from medsales.policy.base import Id, Num
 
 __all__ = ["Employee", "MeasurementRow", "Rating", "SurveyResponse"]
 
-EmployeeId = Annotated[str, Field(min_length=1, max_length=200)]
+EmployeeId = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 
 
 class Employee(_Model):
