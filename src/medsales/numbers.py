@@ -19,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal
 
-from medsales.errors import InputError
+from medsales.errors import InputError, shown
 
 __all__ = [
     "DISPLAY_PLACES",
@@ -225,9 +225,9 @@ def check_text(value: object, *, path: str = "value", limit: int = MAX_TEXT) -> 
     written as UTF-8 (no lone surrogates); otherwise an :class:`InputError` naming ``path``."""
     if not isinstance(value, str):
         raise InputError(
-            f"{_abbreviated_object(value)} is not a text",
+            f"{shown(value, 60)} is not a text",
             path=path,
-            value=_abbreviated_object(value),
+            value=shown(value, 60),
             expected="a str",
         )
     if len(value) > limit:
@@ -247,14 +247,6 @@ def check_text(value: object, *, path: str = "value", limit: int = MAX_TEXT) -> 
             expected="a text of whole Unicode characters",
         ) from None
     return value
-
-
-def _abbreviated_object(value: object) -> str:
-    try:
-        text = repr(value)
-    except Exception:
-        text = f"a {type(value).__name__}"
-    return text if len(text) <= 60 else f"{text[:40]}…"
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:

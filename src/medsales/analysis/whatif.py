@@ -25,6 +25,7 @@ from medsales.engine.curves import curve_points, read_x
 from medsales.engine.notes import Note
 from medsales.engine.results import Appraisal
 from medsales.errors import InputError
+from medsales.errors import shown as shown_value
 from medsales.numbers import display, number_text, quantize
 from medsales.policy.document import require_policy
 from medsales.policy.models import (
@@ -475,7 +476,7 @@ def min_actual_for_grade(
     line = _line_of(policy, role, kpi)
     if grade not in policy.grades_by_id:
         raise InputError(
-            f"unknown grade {grade!r}",
+            f"unknown grade {shown_value(grade)}",
             path="grade",
             value=grade,
             expected="one of " + ", ".join(g.id for g in policy.grades),

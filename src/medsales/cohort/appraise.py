@@ -29,7 +29,7 @@ from medsales.engine.periodic import (
     validate_records,
 )
 from medsales.engine.results import Appraisal, document_json, policy_ref
-from medsales.errors import InputError, MedsalesError
+from medsales.errors import InputError, MedsalesError, shown
 from medsales.numbers import engine_context, number_text
 from medsales.periods import Period, aggregate
 from medsales.policy.document import require_policy
@@ -109,7 +109,7 @@ class CohortResult:
             if a.employee_id == employee_id:
                 return a
         raise InputError(
-            f"{employee_id!r} was not appraised in {self.period.label}",
+            f"{shown(employee_id)} was not appraised in {self.period.label}",
             path="employee_id",
             value=employee_id,
             expected=_one_of(sorted(a.employee_id or "" for a in self.appraisals)),

@@ -125,26 +125,26 @@ class Policy(_Model):
 
     def kpi(self, kpi_id: str) -> KPI:
         """The KPI definition ``kpi_id``; :class:`~medsales.errors.UnknownKPIError` if none."""
-        from medsales.errors import UnknownKPIError
+        from medsales.errors import UnknownKPIError, shown
 
         try:
             return self.kpis_by_id[kpi_id]
         except (KeyError, TypeError):  # TypeError: an unhashable id such as a list
             raise UnknownKPIError(
-                f"unknown KPI {kpi_id!r}",
-                value=kpi_id,
+                f"unknown KPI {shown(kpi_id)}",
+                value=kpi_id if isinstance(kpi_id, str) else shown(kpi_id),
                 expected="one of " + ", ".join(sorted(self.kpis_by_id)),
             ) from None
 
     def scorecard(self, role: str) -> Scorecard:
         """The scorecard of ``role``; :class:`~medsales.errors.UnknownRoleError` if none."""
-        from medsales.errors import UnknownRoleError
+        from medsales.errors import UnknownRoleError, shown
 
         try:
             return self.scorecards_by_role[role]
         except (KeyError, TypeError):  # TypeError: an unhashable id such as a list
             raise UnknownRoleError(
-                f"unknown role {role!r}"
+                f"unknown role {shown(role)}"
                 if not isinstance(role, str) or role not in self.roles_by_id
                 else f"role {role!r} has no scorecard",
                 path="role",

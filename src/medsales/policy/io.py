@@ -15,7 +15,7 @@ import attrs
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from medsales.errors import MedsalesError, PolicyError, Problem, format_path, wrong_type
+from medsales.errors import MedsalesError, PolicyError, Problem, format_path, shown, wrong_type
 from medsales.numbers import (
     MAX_DEPTH,
     MAX_DIGITS,
@@ -89,6 +89,12 @@ def loads_policy(
     """
     if not isinstance(text, str):
         raise wrong_type("text", text, "a str")
+    if file is not None and not isinstance(file, str):
+        raise wrong_type("file", file, "a str or None")
+    if format not in ("toml", "json"):
+        raise PolicyError(
+            f"unknown policy format {shown(format)}", value=format, expected="'toml' or 'json'"
+        )
     name = file or f"<{format}>"
     if format == "toml":
         deep = toml_too_deep(text, MAX_DEPTH)
@@ -113,7 +119,7 @@ def loads_policy(
             raise PolicyError(str(problem), problems=[problem]) from None
         except (ValueError, ArithmeticError, RecursionError) as exc:
             raise _refused(exc, text, name) from None
-    elif format == "json":
+    else:  # json
         _check_json_depth(text, name)
         try:
             data = json.loads(
@@ -137,10 +143,6 @@ def loads_policy(
                 f"{name}: the document must be a JSON object, not {type(data).__name__}",
                 value=data,
             )
-    else:
-        raise PolicyError(
-            f"unknown policy format {format!r}", value=format, expected="'toml' or 'json'"
-        )
     _check_shape(data, file=file, text=(text, format))
     return _validate(data, file=file, source=(text, format))
 
@@ -581,7 +583,7 @@ def dump_policy(policy: Policy, format: Literal["toml", "json"] = "toml") -> str
     if format == "toml":
         return tomli_w.dumps(_plain(data, for_toml=True))
     raise PolicyError(
-        f"unknown policy format {format!r}", value=format, expected="'toml' or 'json'"
+        f"unknown policy format {shown(format)}", value=format, expected="'toml' or 'json'"
     )
 
 
