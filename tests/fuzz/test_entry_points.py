@@ -251,3 +251,34 @@ def test_appraise_cohort(employees: Any, measurements: Any, period: Any) -> None
             POLICY, employee_id="E1", employees=roster, measurements=measurements, period=period
         )
     )
+
+
+@FUZZ
+@given(
+    employee_id=st.one_of(st.just("E1"), hostile()),
+    name=st.one_of(st.just("A"), hostile()),
+    actual=hostile_number(),
+    target=hostile_number(),
+)
+def test_appraise_frames(employee_id: Any, name: Any, actual: Any, target: Any) -> None:
+    pd = pytest.importorskip("pandas")
+    from medsales.io.pandas import appraise_frames
+
+    employees = pd.DataFrame(
+        {"employee_id": [employee_id], "name": [name], "role": ["rep"]}, dtype=object
+    )
+    measurements = pd.DataFrame(
+        {
+            "employee_id": ["E1"],
+            "period": ["2026-Q1"],
+            "kpi": ["sales"],
+            "actual": [actual],
+            "target": [target],
+        },
+        dtype=object,
+    )
+    _only_medsales_errors(
+        lambda: appraise_frames(
+            POLICY, employees=employees, measurements=measurements, period="2026-Q1"
+        )
+    )

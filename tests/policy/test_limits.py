@@ -125,3 +125,12 @@ def test_a_table_header_100000_keys_deep_is_placed() -> None:
     positions = toml_positions(text)
     assert locate(positions, ("a",) * 100_000 + ("x",)) == (2, 1)
     assert locate(positions, ("a",) * 100_000 + ("y", "z")) == (1, 1)
+
+
+def test_the_canonical_form_keeps_every_digit_of_a_100_digit_number() -> None:
+    from builders import build
+
+    one = build(max_score="100." + "0" * 90 + "1")
+    two = build(max_score="100." + "0" * 90 + "2")
+    assert one.sha256 != two.sha256
+    assert "100." + "0" * 90 + "1" in one.canonical_json
