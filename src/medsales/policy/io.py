@@ -429,7 +429,10 @@ def _message(error: Any, loc: list[str | int]) -> str:
         key = "from" if "from" in str(ctx.get("discriminator", "")) else "type"
         return f"unknown {key} {ctx.get('tag')!r} (expected one of: {_tags(error['loc'])})"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
-        return f"{shown(given)} is not a valid id: start with a letter, then letters, digits, '_' or '-'"
+        return (
+            f"{shown(given)} is not a valid id: start with a letter, then letters, digits, "
+            "'_' or '-'"
+        )
     message: str = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
