@@ -131,3 +131,10 @@ def test_score_many_is_exact_for_every_input_it_accepts(data: Any) -> None:
         exact.grade,
         exact.coefficient,
     )
+
+
+def test_an_incident_note_longer_than_the_text_limit_is_an_input_error() -> None:
+    incident = {"rule": "integrity", "severity": "minor", "note": "x" * 10_001}
+    with pytest.raises(InputError) as caught:
+        appraise(POLICY, role="rep", measurements=SHEET, incidents=[incident])
+    assert caught.value.path == "incidents[0].note"
