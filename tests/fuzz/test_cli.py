@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builders import SHEET, build
 from fuzz.hostile import HOSTILE_NUMBERS, HOSTILE_TEXTS
 from medsales import default_policy, dump_policy
 from medsales.cli import main
@@ -107,6 +108,28 @@ def test_policy_validate_and_check(files: Path, key: str, value: str) -> None:
         argv = ["policy", action, str(policy)] if action == "validate" else None
         if argv is None:
             argv = ["policy", "check", "--policy", str(policy)]
+        _ends_well(*_run(argv))
+
+
+@FUZZ
+@given(employee=_ARGS, kpi=_ARGS, grade=_ARGS, period=_ARGS)
+def test_explain_and_whatif(files: Path, employee: str, kpi: str, grade: str, period: str) -> None:
+    employees = files / "e.csv"
+    measurements = files / "m.csv"
+    policy = files / "p.json"
+    policy.write_text(dump_policy(build(), "json"), encoding="utf-8")
+    employees.write_text(EMPLOYEES.format(name="A"), encoding="utf-8")
+    rows = "".join(
+        f"E1,2026-Q1,{kpi_id},{m['actual']},{m['target']}\n" for kpi_id, m in SHEET.items()
+    )
+    measurements.write_text(MEASUREMENTS.split("\n")[0] + "\n" + rows, encoding="utf-8")
+    common = ["--policy", str(policy), "--employees", str(employees)]
+    common += ["--measurements", str(measurements)]
+    for argv in (
+        ["explain", *common, employee, "--period", "2026-Q1"],
+        ["explain", *common, "E1", "--period", period],
+        ["whatif", *common, "E1", "--kpi", kpi, "--grade", grade, "--period", "2026-Q1"],
+    ):
         _ends_well(*_run(argv))
 
 

@@ -134,3 +134,22 @@ def test_the_canonical_form_keeps_every_digit_of_a_100_digit_number() -> None:
     two = build(max_score="100." + "0" * 90 + "2")
     assert one.sha256 != two.sha256
     assert "100." + "0" * 90 + "1" in one.canonical_json
+
+
+def test_weights_are_totalled_exactly_whatever_the_callers_context() -> None:
+    import decimal
+
+    data = json.loads(DEFAULT_JSON)
+    card = next(c for c in data["scorecards"] if "sections" in c)
+    weights = ["33.3333333333333333333333333333333", "33.3333333333333333333333333333333"]
+    last = "33.3333333333333333333333333333334"
+    for section, weight in zip(card["sections"], [*weights, last], strict=False):
+        section["weight"] = weight
+    card["sections"] = card["sections"][:3]
+    text = json.dumps(data)
+    with decimal.localcontext(decimal.Context(prec=3, traps=[])):
+        policy = loads_policy(text, "json")
+        card["sections"][2]["weight"] = last[:-1] + "5"
+        with pytest.raises(PolicyError, match="must total 100"):
+            loads_policy(json.dumps(data), "json")
+    assert policy.sha256
