@@ -282,3 +282,11 @@ def test_appraise_frames(employee_id: Any, name: Any, actual: Any, target: Any) 
             POLICY, employees=employees, measurements=measurements, period="2026-Q1"
         )
     )
+
+
+@FUZZ
+@given(cohort=hostile())
+def test_calibrate_and_the_schemas(cohort: Any) -> None:
+    _only_medsales_errors(lambda: medsales.calibrate(cohort), type_error=True)
+    assert medsales.policy_json_schema()["type"] == "object"
+    assert medsales.appraisal_json_schema()["type"] == "object"
