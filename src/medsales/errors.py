@@ -25,6 +25,8 @@ __all__ = [
     "UnknownRoleError",
     "UnknownRuleError",
     "format_path",
+    "shown",
+    "wrong_type",
 ]
 
 
@@ -39,6 +41,25 @@ def format_path(parts: Iterable[str | int]) -> str:
         else:
             out = str(part)
     return out
+
+
+def shown(value: object, limit: int = 120) -> str:
+    """``repr(value)`` for a message, cut to ``limit`` characters; never fails (an int of
+    5,000 digits cannot be written as text, and a repr may raise)."""
+    if isinstance(value, int) and not -(10**100) < value < 10**100:
+        return f"an int of about {int(value.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(value)
+    except Exception:
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else f"{text[: limit - 11]}…{text[-10:]}"
+
+
+def wrong_type(name: str, value: object, expected: str) -> TypeError:
+    """The :class:`TypeError` for a programming mistake: an argument of a type the signature
+    does not take where no data could have put it (``loads_policy(None)``). Values that come
+    from data (ids, numbers, labels, measurements) are :class:`MedsalesError` instead."""
+    return TypeError(f"{name} must be {expected}, not {type(value).__name__}")
 
 
 @attrs.frozen

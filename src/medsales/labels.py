@@ -23,7 +23,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from medsales.errors import PolicyError
+from medsales.errors import InputError, PolicyError, shown
 
 __all__ = ["LANGUAGES", "Label", "fallback_chain", "pick"]
 
@@ -49,6 +49,13 @@ def fallback_chain(lang: str) -> tuple[str, ...]:
     >>> fallback_chain("fr")
     ('fr', 'en')
     """
+    if not isinstance(lang, str) or len(lang) > 100:
+        raise InputError(
+            f"{shown(lang, 60)} is not a language tag",
+            path="lang",
+            value=lang if isinstance(lang, str) else shown(lang, 60),
+            expected="a tag such as en, zh-Hans or zh-Hant",
+        )
     chain: list[str] = []
     parts = lang.split("-")
     for end in range(len(parts), 0, -1):

@@ -13,22 +13,31 @@ from __future__ import annotations
 import decimal
 import math
 import re
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal
 
-from medsales.errors import InputError
+from medsales.errors import InputError, shown
 
 __all__ = [
     "DISPLAY_PLACES",
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_EXPONENT",
+    "MAX_ID",
+    "MAX_TEXT",
     "ROUNDING_MODES",
     "Number",
     "Ratio",
     "RoundingMode",
+    "check_limits",
+    "check_text",
     "decimal_string",
     "display",
     "engine_context",
+    "exact_sum",
     "number_text",
     "quantize",
     "to_decimal",
@@ -63,6 +72,18 @@ _NOT_FINITE: Final = frozenset({"nan", "snan", "inf", "infinity"})
 DISPLAY_PLACES: Final = 10
 """Decimals shown for intermediate values that do not terminate (SPEC §9)."""
 
+MAX_DIGITS: Final = 100
+"""The most significant digits a number may be written with (SPEC §21)."""
+MAX_EXPONENT: Final = 1000
+"""The largest adjusted exponent, either way, a number may have (SPEC §21): ``1e1000`` and
+``1e-1000`` are accepted, ``1e1001`` and ``1e-1001`` are not."""
+MAX_TEXT: Final = 10_000
+"""The most characters a text field (or a number written as text) may have (SPEC §21)."""
+MAX_ID: Final = 200
+"""The most characters an employee id may have."""
+MAX_DEPTH: Final = 64
+"""The deepest a document (policy, JSON input) may nest (SPEC §21)."""
+_INT_LIMIT: Final = 10**MAX_DIGITS
 _PRECISION: Final = 60
 
 
@@ -75,6 +96,30 @@ def _context() -> decimal.Context:
         traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
     )
 
+
+_LIMITS: Final = decimal.Context(
+    prec=MAX_DIGITS,
+    Emax=MAX_EXPONENT,
+    Emin=-MAX_EXPONENT,
+    traps=[
+        decimal.Rounded,
+        decimal.Overflow,
+        decimal.Underflow,
+        decimal.Subnormal,
+        decimal.Clamped,
+        decimal.InvalidOperation,
+    ],
+)
+"""Within it ``plus`` signals exactly for the numbers beyond SPEC §21's limits."""
+
+_SUM: Final = decimal.Context(
+    prec=100_000,
+    Emin=decimal.MIN_EMIN,
+    Emax=decimal.MAX_EMAX,
+    traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow],
+)
+"""For operations whose result is exact (sums, normalising, scaling by a power of ten):
+wide enough for any number within the limits, and ``Inexact`` traps should one not be."""
 
 _EXACT: Final = _context()
 """Used explicitly by the helpers below, so that they never read the caller's context."""
@@ -103,32 +148,113 @@ def to_decimal(value: object, *, path: str = "value") -> Decimal:
     Decimal('12.50')
     """
     if type(value) is Decimal and value.is_finite():  # the common case, taken as it is
-        return value
-    if isinstance(value, bool):
+        result = value
+    elif isinstance(value, bool):
         raise _not_a_number(value, path)
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
-        result = Decimal(value)
+        if not -_INT_LIMIT < value < _INT_LIMIT:  # before any conversion to text
+            raise _too_large(value, path)
+        return Decimal(value)  # within the limits by its size
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise _not_a_number(value, path, "a finite number")
-        result = Decimal(repr(value))
+        return Decimal(repr(value))  # at most 17 digits, exponents within ±324
     elif isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise _too_large(value, path)
         text = value.strip()
-        if not _NUMBER_TEXT.fullmatch(text):
+        written = _NUMBER_TEXT.fullmatch(text)
+        if written is None:
             if text.lstrip("+-").lower() in _NOT_FINITE:
                 raise _not_a_number(value, path, "a finite number")
             raise _not_a_number(value, path)
+        if len(written.group(3) or "") > 8:  # an exponent of 7 digits or more
+            raise _too_large(value, path)
         try:
             result = Decimal(text)
-        except decimal.InvalidOperation:
-            raise _not_a_number(value, path) from None
+        except decimal.InvalidOperation:  # an exponent beyond what Decimal can hold
+            raise _too_large(value, path) from None
     else:
         raise _not_a_number(value, path)
     if not result.is_finite():
         raise _not_a_number(value, path, "a finite number")
+    check_limits(result, path=path, written=value)
     return result
+
+
+def check_limits(value: Decimal, *, path: str = "value", written: object = None) -> None:
+    """Refuse a finite Decimal written with more than :data:`MAX_DIGITS` digits or with an
+    adjusted exponent beyond ±:data:`MAX_EXPONENT` (SPEC §21), before any arithmetic: such a
+    number could make an exact calculation run for minutes or fill the memory."""
+    try:
+        _LIMITS.plus(value)  # signals Rounded, Overflow, Subnormal or Clamped beyond them
+    except decimal.DecimalException:
+        raise _too_large(value if written is None else written, path) from None
+
+
+def _too_large(value: object, path: str) -> InputError:
+    shown = _abbreviated(value) if isinstance(value, str | int | Decimal) else repr(value)
+    expected = f"at most {MAX_DIGITS} digits and an exponent within ±{MAX_EXPONENT}"
+    return InputError(
+        f"{shown} is too large or too precise a number (expected {expected})",
+        path=path,
+        value=shown,
+        expected=expected,
+    )
+
+
+def _abbreviated(value: str | int | Decimal) -> str:
+    """A short, safe rendering of a value too large to show (never int → str of it)."""
+    if isinstance(value, int):
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = value if isinstance(value, str) else _short_decimal(value)
+    return repr(text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}")
+
+
+def _short_decimal(value: Decimal) -> str:
+    sign, digits, exponent = value.as_tuple()
+    head = "".join(map(str, digits[:20]))
+    more = "…" if len(digits) > 20 else ""
+    return f"{'-' if sign else ''}{head}{more}E{exponent}"
+
+
+def check_text(value: object, *, path: str = "value", limit: int = MAX_TEXT) -> str:
+    """``value`` when it is a str of at most ``limit`` characters (SPEC §21) that can be
+    written as UTF-8 (no lone surrogates); otherwise an :class:`InputError` naming ``path``."""
+    if not isinstance(value, str):
+        raise InputError(
+            f"{shown(value, 60)} is not a text",
+            path=path,
+            value=shown(value, 60),
+            expected="a str",
+        )
+    if len(value) > limit:
+        raise InputError(
+            f"a text of {len(value):,} characters is longer than the {limit:,} allowed",
+            path=path,
+            value=f"{value[:20]}…",
+            expected=f"at most {limit:,} characters",
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{value!r} holds a lone surrogate, which no file can store",
+            path=path,
+            value=value.encode("utf-8", "backslashreplace").decode("ascii"),
+            expected="a text of whole Unicode characters",
+        ) from None
+    return value
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of Decimals within the limits of SPEC §21, whatever the context."""
+    total = Decimal(0)
+    for value in values:
+        total = _SUM.add(total, value)
+    return total
 
 
 def _not_a_number(value: object, path: str, expected: str = "a number") -> InputError:
@@ -190,7 +316,7 @@ def quantize(value: Fraction, places: int, mode: str) -> Decimal:
             units = floor if negative else floor + 1
         else:  # ROUND_HALF_DOWN: towards zero
             units = floor + 1 if negative else floor
-    return Decimal(units).scaleb(-places, context=_EXACT)
+    return Decimal(units).scaleb(-places, context=_SUM)
 
 
 def display(value: Fraction | Decimal | int) -> Decimal:
@@ -211,7 +337,7 @@ def display(value: Fraction | Decimal | int) -> Decimal:
 def _strip(value: Decimal) -> Decimal:
     if value == 0:
         return Decimal(0)
-    normal = value.normalize(context=_EXACT)
+    normal = value.normalize(context=_SUM)
     sign, digits, exponent = normal.as_tuple()
     assert isinstance(exponent, int)
     if exponent > 0:

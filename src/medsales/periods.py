@@ -21,7 +21,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
 
-from medsales.errors import InputError, PeriodError
+from medsales.errors import InputError, PeriodError, shown
 from medsales.numbers import Number, to_decimal
 
 __all__ = [
@@ -75,8 +75,12 @@ _ONE_DAY: Final = dt.timedelta(days=1)
 _EXPECTED_LABEL: Final = f"one of: {LABEL_FORMS}"
 
 
+_LONGEST_LABEL = 100
+"""More than any label form needs, with room for whitespace around it."""
+
+
 def _label_error(label: object, reason: str) -> PeriodError:
-    text = label if isinstance(label, str) else repr(label)
+    text = label if isinstance(label, str) else shown(label)
     return PeriodError(
         f'"{text}" is not a period label: {reason}',
         value=label,
@@ -97,6 +101,10 @@ def _parse_label(label: object) -> _Parsed:
     """Read a label's form; whitespace around it and the case of its letters do not count."""
     if not isinstance(label, str):
         raise _label_error(label, f"a label is a string, not {type(label).__name__}")
+    if len(label) > _LONGEST_LABEL:  # before any int(): a label is a few characters
+        raise _label_error(
+            f"{label[:20]}…", f"{len(label):,} characters is too long for a period label"
+        )
     text = label.strip().upper()
     if not text:
         raise _label_error(label, "it is empty")
@@ -135,7 +143,7 @@ def _parse_label(label: object) -> _Parsed:
 def _check_fiscal_year_start(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
         raise PeriodError(
-            f"{value!r} is not the number of a month",
+            f"{shown(value)} is not the number of a month",
             path="fiscal_year_start",
             value=value,
             expected="an int from 1 (January) to 12 (December)",
@@ -149,7 +157,7 @@ def _check_named_by(value: object) -> NamedBy:
     if value == "start":
         return "start"
     raise PeriodError(
-        f"{value!r} is not a way to name a fiscal year",
+        f"{shown(value)} is not a way to name a fiscal year",
         path="named_by",
         value=value,
         expected='"end" (FY2026 ends in 2026) or "start" (FY2026 starts in 2026)',
@@ -194,7 +202,7 @@ def _as_date(value: object, path: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     raise PeriodError(
-        f"{value!r} is not a date",
+        f"{shown(value)} is not a date",
         path=path,
         value=value,
         expected="a datetime.date",
@@ -206,7 +214,7 @@ def _check_kind(value: object, path: str = "kind") -> PeriodKind:
         if value == kind:
             return kind
     raise PeriodError(
-        f"{value!r} is not a period kind",
+        f"{shown(value)} is not a period kind",
         path=path,
         value=value,
         expected=" | ".join(KINDS),
@@ -460,7 +468,7 @@ def _as_period(value: object, path: str = "period") -> Period:
     if isinstance(value, str):
         return Period.parse(value)
     raise PeriodError(
-        f"{value!r} is not a period",
+        f"{shown(value)} is not a period",
         path=path,
         value=value,
         expected="a Period or a period label such as 2026-Q3",
@@ -495,7 +503,7 @@ def active_share(
     period = _as_period(period)
     if method not in PRORATION_METHODS:
         raise PeriodError(
-            f"{method!r} is not a proration method",
+            f"{shown(method)} is not a proration method",
             path="method",
             value=method,
             expected=" | ".join(PRORATION_METHODS),
@@ -539,7 +547,7 @@ def aggregate(
     """
     if how not in AGGREGATIONS:
         raise InputError(
-            f"{how!r} is not an aggregation",
+            f"{shown(how)} is not an aggregation",
             path="how",
             value=how,
             expected=" | ".join(AGGREGATIONS),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final, TypeVar, overload
 
-from medsales.errors import InputError, TargetError
+from medsales.errors import InputError, TargetError, shown
 from medsales.numbers import Number, to_decimal
 from medsales.periods import Period, PeriodKind
 
@@ -111,7 +111,7 @@ def _split(
 def _weight_list(weights: object, name: str) -> Sequence[tuple[str, object]]:
     if isinstance(weights, str | bytes) or not isinstance(weights, Sequence):
         raise TargetError(
-            f"{weights!r} is not a list of weights",
+            f"{shown(weights)} is not a list of weights",
             path=name,
             value=weights,
             expected="a sequence of numbers or a mapping of names to numbers",
@@ -179,7 +179,7 @@ def seasonal_targets(
         period = Period.parse(period)
     elif not isinstance(period, Period):
         raise TargetError(
-            f"{period!r} is not a period",
+            f"{shown(period)} is not a period",
             path="period",
             value=period,
             expected="a Period or a period label such as 2026",
@@ -233,7 +233,7 @@ def team_targets(
     """
     if not isinstance(members, Mapping):
         raise TargetError(
-            f"{members!r} is not a mapping of members to weights",
+            f"{shown(members)} is not a mapping of members to weights",
             path="members",
             value=members,
             expected="a mapping such as {'wang': 3, 'li': 2}",

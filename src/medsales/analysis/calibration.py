@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from medsales.cohort.appraise import CohortResult
+from medsales.errors import wrong_type
 from medsales.numbers import engine_context, number_text, quantize
 
 __all__ = ["CalibratedScore", "Calibration", "TeamSpread", "calibrate"]
@@ -93,6 +94,8 @@ def _spread(scores: Sequence[Fraction]) -> tuple[Fraction, Decimal]:
 
 def calibrate(cohort: CohortResult) -> Calibration:
     """Rescale each team's final scores to the department's mean and spread."""
+    if not isinstance(cohort, CohortResult):
+        raise wrong_type("cohort", cohort, "a CohortResult (from appraise_cohort)")
     policy = cohort.policy
     with engine_context():
         members: dict[str, list[tuple[str, Decimal]]] = {}

@@ -31,6 +31,7 @@ from medsales.cohort.distribution import distribution_counts
 from medsales.engine.appraise import appraise
 from medsales.errors import MedsalesError, PolicyError, format_path
 from medsales.numbers import number_text, quantize
+from medsales.policy.document import require_policy
 from medsales.policy.models import Grade, Line, Policy, Scorecard, TeamDerive
 
 __all__ = [
@@ -624,6 +625,7 @@ def check_policy(policy: Policy, *, profiles: Iterable[str] = ()) -> tuple[Findi
     ``profiles`` names compliance profiles from :data:`PROFILES`; an unknown name raises
     :class:`~medsales.errors.PolicyError`.
     """
+    require_policy(policy)
     names = list(dict.fromkeys(profiles))
     unknown = [n for n in names if n not in _PROFILE_CHECKS]
     if unknown:

@@ -25,7 +25,9 @@ from medsales.engine.curves import curve_points, read_x
 from medsales.engine.notes import Note
 from medsales.engine.results import Appraisal
 from medsales.errors import InputError
+from medsales.errors import shown as shown_value
 from medsales.numbers import display, number_text, quantize
+from medsales.policy.document import require_policy
 from medsales.policy.models import (
     KPI,
     Incident,
@@ -470,10 +472,11 @@ def min_actual_for_grade(
     The answer is exact (the curves are piecewise affine, solved with fractions) and is
     checked by appraising at it.
     """
+    require_policy(policy)
     line = _line_of(policy, role, kpi)
     if grade not in policy.grades_by_id:
         raise InputError(
-            f"unknown grade {grade!r}",
+            f"unknown grade {shown_value(grade)}",
             path="grade",
             value=grade,
             expected="one of " + ", ".join(g.id for g in policy.grades),
@@ -720,6 +723,7 @@ def points_per_unit(
 
     An incomplete appraisal has no score to change: the result is empty.
     """
+    require_policy(policy)
     given = normalize_measurements(policy, measurements)
     base = appraise(policy, role=role, measurements=given, incidents=tuple(incidents))
     if base.raw_score is None:

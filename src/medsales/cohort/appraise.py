@@ -29,9 +29,10 @@ from medsales.engine.periodic import (
     validate_records,
 )
 from medsales.engine.results import Appraisal, document_json, policy_ref
-from medsales.errors import InputError, MedsalesError
+from medsales.errors import InputError, MedsalesError, shown
 from medsales.numbers import engine_context, number_text
 from medsales.periods import Period, aggregate
+from medsales.policy.document import require_policy
 from medsales.policy.models import (
     KPI,
     Incident,
@@ -108,7 +109,7 @@ class CohortResult:
             if a.employee_id == employee_id:
                 return a
         raise InputError(
-            f"{employee_id!r} was not appraised in {self.period.label}",
+            f"{shown(employee_id)} was not appraised in {self.period.label}",
             path="employee_id",
             value=employee_id,
             expected=_one_of(sorted(a.employee_id or "" for a in self.appraisals)),
@@ -161,6 +162,7 @@ def appraise_cohort(
     everyone appraised unless ``distribution=False``. Every id in every row must be in the
     roster. ``progress(done, total)`` is called after each employee, for long runs.
     """
+    require_policy(policy)
     try:
         with engine_context():
             roster = validate_records(Employee, employees, "employees")

@@ -28,7 +28,8 @@ from medsales.errors import (
     UnknownRuleError,
     format_path,
 )
-from medsales.numbers import engine_context, quantize, to_decimal
+from medsales.numbers import MAX_ID, check_text, engine_context, quantize, to_decimal
+from medsales.policy.document import require_policy
 from medsales.policy.models import (
     SEVERITIES,
     Grade,
@@ -110,6 +111,9 @@ def appraise(
     The result is exact and explained: see :class:`~medsales.engine.results.Appraisal`.
     Bad input raises a :class:`~medsales.errors.MedsalesError` naming where it is.
     """
+    require_policy(policy)
+    if employee_id is not None:
+        check_text(employee_id, path="employee_id", limit=MAX_ID)
     try:
         with engine_context():
             return _appraise(

@@ -2,20 +2,28 @@
 
 The exact engine (:func:`medsales.appraise`) computes with rationals and explains every
 number; at department scale most callers need the scores and grades, many thousand
-times. :func:`score_many` compiles a scorecard once into Decimal arithmetic at 50 digits
-and checks, for every row, the only places where a rounding error far below the 40th
-digit could change an answer: the discontinuities of the curves (a linear ``floor``, a
-step's threshold, a piecewise ``below`` that jumps) and the final rounding. When a value
-lies within 10⁻³⁰ (relative) of one of them, that row is appraised again by the exact
-engine, so every score equals the one :func:`medsales.appraise` gives. Bad input falls
-back too, so errors are the exact engine's, located by row.
+times. :func:`score_many` compiles a scorecard once into Decimal arithmetic at 80 digits
+and checks, for every row, the only places where a rounding error could change an
+answer: the discontinuities of the curves (a linear ``floor``, a step's threshold, a
+piecewise ``below`` that jumps) and the final rounding. When a value lies within 10⁻³⁰
+(relative) of one of them, that row is appraised again by the exact engine.
+
+That argument needs the rounding errors to stay far below 10⁻³⁰, which holds for *plain*
+numbers, multiples of 10⁻⁸ below 10¹² (every value, target and policy constant): a ratio
+of them lies at least 10⁻²⁸ from any edge it does not equal, and the errors of 80-digit
+arithmetic stay below 10⁻³⁸. A row with a number that is not plain (``10**51 - 1``,
+``1e-20``), and every row of a policy with such a constant, goes to the exact engine, so
+every score equals the one :func:`medsales.appraise` gives. Bad input falls back too, so
+errors are the exact engine's, located by row.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import itertools
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -23,8 +31,9 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from medsales.engine.appraise import appraise, grade_for, resolve_period
-from medsales.errors import MedsalesError
+from medsales.errors import InputError, MedsalesError
 from medsales.numbers import ROUNDING_MODES, to_decimal
+from medsales.policy.document import require_policy
 from medsales.policy.models import (
     Incident,
     LinearCurve,
@@ -40,7 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["BatchScore", "CompiledScorecard", "compile_scorecard", "score_many"]
 
 _CONTEXT: Final = decimal.Context(
-    prec=50,
+    prec=80,
     rounding=decimal.ROUND_HALF_EVEN,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
@@ -51,8 +60,30 @@ _TWO: Final = Decimal(2)
 _HUNDRED: Final = Decimal(100)
 
 
+_PLAIN: Final = decimal.Context(prec=20, traps=[decimal.Inexact, decimal.InvalidOperation])
+_PLAIN_UNIT: Final = Decimal("1e-8")
+_PLAIN_INT: Final = 10**12
+
+
+def _plain(value: Decimal) -> bool:
+    """Whether ``value`` is plain: a multiple of 10⁻⁸ below 10¹² (see the module's doc)."""
+    try:
+        value.quantize(_PLAIN_UNIT, context=_PLAIN)  # Inexact or too many digits: not plain
+    except decimal.DecimalException:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_policy(canonical: str) -> bool:
+    """Whether every number of a policy (by its canonical JSON) is plain."""
+    numbers: list[str] = []
+    json.loads(canonical, parse_float=numbers.append, parse_int=numbers.append)
+    return all(_plain(Decimal(n)) for n in numbers)
+
+
 class _NearTie(Exception):
-    """A value too close to a discontinuity to trust 50 digits: use the exact engine."""
+    """A value too close to a discontinuity to trust 80 digits: use the exact engine."""
 
 
 def _near(value: Decimal, edge: Decimal) -> bool:
@@ -158,6 +189,7 @@ class CompiledScorecard:
     role: str
     lines: tuple[_Line, ...]
     section_weights: tuple[Decimal, ...]
+    plain: bool = True
     factors: dict[tuple[bool, ...], tuple[Decimal, ...]] = attrs.field(factory=dict, repr=False)
 
     def weights_for(self, kept: tuple[bool, ...]) -> tuple[Decimal, ...]:
@@ -211,11 +243,17 @@ def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
         role=role,
         lines=tuple(lines),
         section_weights=tuple(s.weight for s in card.effective_sections),
+        plain=_plain_policy(policy.canonical_json),
     )
 
 
 def _number(value: Any) -> Decimal:
-    return value if type(value) is Decimal else to_decimal(value)
+    if type(value) is int and -_PLAIN_INT < value < _PLAIN_INT:
+        return Decimal(value)
+    number = value if type(value) is Decimal else to_decimal(value)
+    if not _plain(number):
+        raise _NearTie  # beyond what 80 digits answer for: the exact engine
+    return number
 
 
 def _x(line: _Line, actual: Decimal, target: Decimal | None) -> Decimal:
@@ -240,17 +278,28 @@ def score_many(
 ) -> list[BatchScore]:
     """Score many appraisals of one role: each row maps KPI ids to measurements as in
     :func:`medsales.appraise` (a number, or a mapping with ``actual``, ``target``,
-    ``applicable``); ``incidents``, if given, holds one sequence of incidents per row.
+    ``applicable``); ``incidents``, if given, holds one sequence of incidents per row
+    (as many as there are rows: anything else is an :class:`~medsales.errors.InputError`).
     With ``period`` (a :class:`~medsales.periods.Period` or a label), a dated incident
     counts only when it falls in the period, as in :func:`medsales.appraise`.
 
     Scores, grades and coefficients equal the exact engine's; no breakdown is kept (use
     :func:`medsales.appraise` for one person's explanation).
     """
+    require_policy(policy)
     compiled = compile_scorecard(policy, role)
     within = resolve_period(policy, period)
-    rows = list(measurements)
-    per_row = list(incidents) if incidents is not None else None
+    rows = _rows(measurements, "measurements")
+    per_row = None if incidents is None else _rows(incidents, "incidents")
+    if per_row is not None and len(per_row) != len(rows):
+        lists = f"{len(per_row)} sequence{'' if len(per_row) == 1 else 's'} of incidents"
+        raise InputError(
+            f"there {'is' if len(per_row) == 1 else 'are'} {lists} for {len(rows)} "
+            f"row{'' if len(rows) == 1 else 's'} of measurements",
+            path="incidents",
+            value=len(per_row),
+            expected=f"one sequence of incidents per row ({len(rows)}), empty for none",
+        )
     rank = policy.grade_rank
     lowest = policy.grades[-1].id
     places = Decimal(1).scaleb(-policy.score_places)
@@ -265,6 +314,8 @@ def score_many(
         for i, row in enumerate(rows):
             row_incidents = per_row[i] if per_row is not None else ()
             try:
+                if not compiled.plain:
+                    raise _NearTie
                 out.append(
                     _score_row(
                         compiled,
@@ -293,6 +344,18 @@ def score_many(
             ):
                 out.append(_exact(policy, role, row, row_incidents, i, within))
     return out
+
+
+def _rows(values: object, name: str) -> list[Any]:
+    """The rows of an iterable argument; a str, a mapping or a non-iterable is refused."""
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise InputError(
+            f"{name} must be a sequence of rows, not {type(values).__name__}",
+            path=name,
+            value=type(values).__name__,
+            expected="a list with one entry per appraisal",
+        )
+    return list(values)
 
 
 def _exact(

@@ -33,9 +33,11 @@ from medsales.errors import (
     PeriodError,
     UnknownKPIError,
     format_path,
+    shown,
 )
-from medsales.numbers import display, engine_context
+from medsales.numbers import MAX_ID, check_text, display, engine_context
 from medsales.periods import Period, active_share, aggregate
+from medsales.policy.document import require_policy
 from medsales.policy.models import Incident, Policy
 from medsales.policy.records import Employee, MeasurementRow
 
@@ -83,6 +85,8 @@ def appraise_employee(
     incidents files (SPEC §10); rows of other employees are passed over, so whole files
     may be given.
     """
+    require_policy(policy)
+    check_text(employee_id, path="employee_id", limit=MAX_ID)
     try:
         with engine_context():
             return _appraise_employee(
@@ -96,7 +100,7 @@ def appraise_employee(
     except MedsalesError:
         raise
     except (ArithmeticError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
-        raise InputError(f"cannot appraise {employee_id!r}: {exc}") from exc
+        raise InputError(f"cannot appraise {shown(employee_id)}: {exc}") from exc
 
 
 def required_period(policy: Policy, period: Period | str) -> Period:
@@ -158,7 +162,7 @@ def role_spans(
     )
     if not rows:
         raise InputError(
-            f"no employee {employee_id!r} in the employees rows",
+            f"no employee {shown(employee_id)} in the employees rows",
             path="employee_id",
             value=employee_id,
         )

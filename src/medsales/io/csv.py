@@ -31,7 +31,7 @@ from typing import IO, Any, Final, TypeAlias, TypeVar
 import attrs
 from pydantic import BaseModel, ValidationError
 
-from medsales.errors import DataFileError, MedsalesError, Problem
+from medsales.errors import DataFileError, MedsalesError, Problem, wrong_type
 from medsales.numbers import to_decimal
 from medsales.periods import Period
 from medsales.policy.models import (
@@ -174,6 +174,8 @@ def _load(source: Source, name: str | None) -> tuple[str, str]:
             line = data.count(b"\n", 0, exc.start) + 1
             raise _not_utf8(shown, line, data[exc.start : exc.end]) from None
         return shown, text
+    if not callable(getattr(source, "read", None)):
+        raise wrong_type("source", source, "a path or a text stream")
     stream_name = getattr(source, "name", None)
     shown = name if name is not None else (stream_name if isinstance(stream_name, str) else "")
     shown = shown or "<stream>"
@@ -403,6 +405,8 @@ class _Checker:
         try:
             value = to_decimal(cell, path=column)
         except MedsalesError as exc:
+            if exc.expected and exc.expected.startswith("at most"):  # SPEC §21's limits
+                return self.add(line, column, cell, exc.message)
             what = "a finite number" if exc.expected == "a finite number" else "a number"
             return self.add(
                 line, column, cell, f"{cell!r} is not {what} (expected {_NUMBER_EXPECTED})"

@@ -33,7 +33,7 @@ from medsales.cohort.appraise import CohortResult, appraise_cohort
 from medsales.engine.results import Appraisal, LineResult
 from medsales.errors import InputError
 from medsales.io.csv import FALSE_WORDS, RATINGS_COLUMNS, SURVEYS_COLUMNS, TRUE_WORDS
-from medsales.numbers import display, to_decimal
+from medsales.numbers import MAX_ID, display, to_decimal
 from medsales.periods import Period
 from medsales.policy.models import Policy
 
@@ -129,10 +129,14 @@ def _text(value: object, path: str) -> object:
     if isinstance(value, bool | np.bool_):
         return bool(value)  # refused by the record, with its path
     if isinstance(value, int | np.integer):
-        return str(int(value))
+        return str(int(value)) if abs(int(value)) < _LONGEST_ID else value  # refused later
     if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
+        return str(int(value)) if abs(float(value)) < _LONGEST_ID else value
     return value
+
+
+_LONGEST_ID = 10**MAX_ID
+"""An int with more digits than an id may have is refused by the record, not written out."""
 
 
 def _number(value: object, path: str) -> object:

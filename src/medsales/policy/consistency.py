@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from medsales.errors import Problem, format_path
+from medsales.numbers import exact_sum
 from medsales.policy.base import SEVERITIES
 from medsales.policy.curves import LinearCurve, PiecewiseCurve, ScaleCurve, StepsCurve
 from medsales.policy.kpis import KPI, RatingsDerive, TeamDerive
@@ -162,7 +162,7 @@ def _scorecards(policy: Policy, out: _Problems) -> None:
             )
         if card.sections is not None:
             out.unique(card.sections, [*base, "sections"], "section id", "id")
-            total = sum((sec.weight for sec in card.sections), Decimal(0))
+            total = exact_sum(sec.weight for sec in card.sections)
             if total != 100:
                 out.add(
                     [*base, "sections"],
@@ -183,7 +183,7 @@ def _scorecard_lines(
     kpis = policy.kpis_by_id
     seen_kpis: dict[str, str] = {}
     for sec_path, sec in sections:
-        total = sum((line.weight for line in sec.lines), Decimal(0))
+        total = exact_sum(line.weight for line in sec.lines)
         if total != 100:
             where = f"section {sec.id!r}" if card.sections is not None else "flat lines"
             out.add(
@@ -222,7 +222,7 @@ def _distribution(policy: Policy, out: _Problems) -> None:
                 f"unknown grade {gid!r} (expected one of {', '.join(grades)})",
                 gid,
             )
-    total = sum(dist.shares.values(), Decimal(0))
+    total = exact_sum(dist.shares.values())
     if dist.mode == "exact":
         missing = [g for g in grades if g not in dist.shares]
         if missing:

@@ -18,7 +18,7 @@ from medsales.policy.kpis import KPI
 from medsales.policy.organisation import ConductRule, Department, Role
 from medsales.policy.scorecards import Distribution, Grade, Scorecard
 
-__all__ = ["Example", "ExampleExpectation", "Policy"]
+__all__ = ["Example", "ExampleExpectation", "Policy", "require_policy"]
 
 
 def _bare_actual(value: Any) -> Any:
@@ -125,27 +125,27 @@ class Policy(_Model):
 
     def kpi(self, kpi_id: str) -> KPI:
         """The KPI definition ``kpi_id``; :class:`~medsales.errors.UnknownKPIError` if none."""
-        from medsales.errors import UnknownKPIError
+        from medsales.errors import UnknownKPIError, shown
 
         try:
             return self.kpis_by_id[kpi_id]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable id such as a list
             raise UnknownKPIError(
-                f"unknown KPI {kpi_id!r}",
-                value=kpi_id,
+                f"unknown KPI {shown(kpi_id)}",
+                value=kpi_id if isinstance(kpi_id, str) else shown(kpi_id),
                 expected="one of " + ", ".join(sorted(self.kpis_by_id)),
             ) from None
 
     def scorecard(self, role: str) -> Scorecard:
         """The scorecard of ``role``; :class:`~medsales.errors.UnknownRoleError` if none."""
-        from medsales.errors import UnknownRoleError
+        from medsales.errors import UnknownRoleError, shown
 
         try:
             return self.scorecards_by_role[role]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable id such as a list
             raise UnknownRoleError(
-                f"unknown role {role!r}"
-                if role not in self.roles_by_id
+                f"unknown role {shown(role)}"
+                if not isinstance(role, str) or role not in self.roles_by_id
                 else f"role {role!r} has no scorecard",
                 path="role",
                 value=role,
@@ -165,3 +165,13 @@ class Policy(_Model):
         import hashlib
 
         return hashlib.sha256(self.canonical_json.encode("utf-8")).hexdigest()
+
+
+def require_policy(value: object) -> Policy:
+    """``value`` itself when it is a :class:`Policy`; otherwise a :class:`TypeError`, the
+    error for a programming mistake (a policy comes from :func:`medsales.load_policy`)."""
+    if not isinstance(value, Policy):
+        from medsales.errors import wrong_type
+
+        raise wrong_type("policy", value, "a Policy (from load_policy or default_policy)")
+    return value

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
+from medsales.numbers import MAX_ID, MAX_TEXT
 from medsales.policy.base import DocumentModel as _Model
 from medsales.policy.base import Id, Num, Severity
 
@@ -30,8 +32,8 @@ class Measurement(_Model):
 class Incident(_Model):
     """A conduct incident (SPEC §5)."""
 
-    employee_id: str | None = None
+    employee_id: Annotated[str, Field(max_length=MAX_ID)] | None = None
     rule: Id
     severity: Severity
     date: datetime.date | None = None
-    note: str = ""
+    note: Annotated[str, Field(max_length=MAX_TEXT)] = ""

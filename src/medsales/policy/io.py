@@ -15,11 +15,27 @@ import attrs
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from medsales.errors import MedsalesError, PolicyError, Problem, format_path
-from medsales.numbers import decimal_string, engine_context
+from medsales.errors import MedsalesError, PolicyError, Problem, format_path, shown, wrong_type
+from medsales.numbers import (
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_EXPONENT,
+    MAX_TEXT,
+    decimal_string,
+    engine_context,
+    to_decimal,
+)
 from medsales.policy.base import _ID_PATTERN
-from medsales.policy.document import Policy
-from medsales.policy.locate import json_positions, locate, parse_path, toml_positions
+from medsales.policy.document import Policy, require_policy
+from medsales.policy.locate import (
+    Key,
+    json_duplicate,
+    json_positions,
+    locate,
+    parse_path,
+    toml_positions,
+    toml_too_deep,
+)
 
 __all__ = [
     "canonical_json",
@@ -37,12 +53,16 @@ def load_policy(source: PolicySource) -> Policy:
     """Load a policy from a TOML or JSON file (by its suffix), or from a mapping.
 
     Every problem is reported at once in one :class:`~medsales.errors.PolicyError`, each
-    with its key path (and, for syntax errors, the file's line and column).
+    with its key path (and, for syntax errors, the file's line and column). A ``source``
+    of another type is a programming mistake: :class:`TypeError`.
     """
     if isinstance(source, Policy):
         return source
     if isinstance(source, Mapping):
+        _check_shape(source, file=None, text=None)
         return _validate(source, file=None)
+    if not isinstance(source, str | os.PathLike):
+        raise wrong_type("source", source, "a path, a mapping or a Policy")
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
@@ -63,11 +83,31 @@ def load_policy(source: PolicySource) -> Policy:
 def loads_policy(
     text: str, format: Literal["toml", "json"] = "toml", *, file: str | None = None
 ) -> Policy:
-    """Load a policy from TOML or JSON text; ``file`` names it in messages."""
+    """Load a policy from TOML or JSON text; ``file`` names it in messages.
+
+    ``text`` that is not a ``str`` is a programming mistake: :class:`TypeError`.
+    """
+    if not isinstance(text, str):
+        raise wrong_type("text", text, "a str")
+    if file is not None and not isinstance(file, str):
+        raise wrong_type("file", file, "a str or None")
+    if format not in ("toml", "json"):
+        raise PolicyError(
+            f"unknown policy format {shown(format)}", value=format, expected="'toml' or 'json'"
+        )
     name = file or f"<{format}>"
     if format == "toml":
+        deep = toml_too_deep(text, MAX_DEPTH)
+        if deep is not None:
+            problem = Problem(
+                message=f"the document nests deeper than {MAX_DEPTH} levels",
+                file=name,
+                line=deep[0],
+                column=deep[1],
+            )
+            raise PolicyError(str(problem), problems=[problem])
         try:
-            data = tomllib.loads(text, parse_float=Decimal)
+            data = tomllib.loads(text, parse_float=_parse_float)
         except tomllib.TOMLDecodeError as exc:
             line, column = _toml_position(str(exc), text)
             problem = Problem(
@@ -77,24 +117,197 @@ def loads_policy(
                 column=column,
             )
             raise PolicyError(str(problem), problems=[problem]) from None
-    elif format == "json":
+        except (ValueError, ArithmeticError, RecursionError) as exc:
+            raise _refused(exc, text, name) from None
+    else:  # json
+        _check_json_depth(text, name)
         try:
-            data = json.loads(text, parse_float=Decimal)
+            data = json.loads(
+                text,
+                parse_float=_parse_float,
+                parse_int=_parse_int,
+                parse_constant=_parse_constant,
+                object_pairs_hook=_unique_keys,
+            )
         except json.JSONDecodeError as exc:
             problem = Problem(
                 message=f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
             )
             raise PolicyError(str(problem), problems=[problem]) from None
+        except _DuplicateKey:
+            raise _duplicate(text, name) from None
+        except (ValueError, ArithmeticError, RecursionError) as exc:
+            raise _refused(exc, text, name) from None
         if not isinstance(data, dict):
             raise PolicyError(
                 f"{name}: the document must be a JSON object, not {type(data).__name__}",
                 value=data,
             )
-    else:
-        raise PolicyError(
-            f"unknown policy format {format!r}", value=format, expected="'toml' or 'json'"
-        )
+    _check_shape(data, file=file, text=(text, format))
     return _validate(data, file=file, source=(text, format))
+
+
+# --------------------------------------------------------------------------- limits
+
+
+class _Refused(ValueError):
+    """A number literal outside SPEC §21's limits, met while parsing."""
+
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _parse_float(literal: str) -> Decimal:
+    try:
+        return to_decimal(literal)
+    except MedsalesError:
+        raise _Refused(literal) from None
+
+
+def _parse_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_DIGITS:  # before int(): never a 4,300-digit int
+        raise _Refused(literal)
+    return int(literal)
+
+
+def _parse_constant(literal: str) -> Decimal:
+    raise _Refused(literal)  # NaN, Infinity, -Infinity: not JSON numbers
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _duplicate(text: str, name: str) -> PolicyError:
+    """The first key written twice in one JSON object, with its line and column."""
+    found = json_duplicate(text)
+    if found is None:  # pragma: no cover - the hook saw one, so the scanner does
+        raise PolicyError(f"{name}: a key is written twice in one object")
+    path, (line, column) = found
+    key = path[-1]
+    problem = Problem(
+        message=f"key {key!r} is written twice in the same object (keep one)",
+        path=format_path(path),
+        file=name,
+        line=line,
+        column=column,
+        value=key,
+    )
+    raise PolicyError(str(problem), problems=[problem])
+
+
+def _refused(exc: BaseException, text: str, name: str) -> PolicyError:
+    """A parse that failed on a limit of SPEC §21, located in the text when possible."""
+    if isinstance(exc, RecursionError):
+        message = f"the document nests deeper than {MAX_DEPTH} levels"
+        offset = _too_deep_offset(text)
+    else:
+        literal = exc.literal if isinstance(exc, _Refused) else None
+        if literal is not None:
+            shown = literal if len(literal) <= 40 else f"{literal[:20]}…{literal[-10:]}"
+            offset = text.find(literal) if len(literal) <= MAX_TEXT else -1
+        else:  # int() refused a literal of more than 4,300 digits
+            found = re.search(rf"[0-9][0-9_]{{{MAX_DIGITS},}}", text)
+            offset = -1 if found is None else found.start()
+            shown = "a number literal" if found is None else f"{found.group()[:20]}…"
+        message = (
+            f"{shown} is too large or too precise a number (expected at most "
+            f"{MAX_DIGITS} digits and an exponent within ±{MAX_EXPONENT})"
+        )
+        if literal in ("NaN", "Infinity", "-Infinity"):
+            message = f"{literal} is not a finite number (expected an int or a decimal)"
+    line = column = None
+    if offset is not None and offset >= 0:
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    problem = Problem(message=message, file=name, line=line, column=column)
+    return PolicyError(str(problem), problems=[problem])
+
+
+def _too_deep_offset(text: str) -> int | None:
+    """Where brackets first open deeper than :data:`MAX_DEPTH` (strings skipped), if anywhere."""
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "\"'":
+            end = i + 1
+            while end < n and text[end] != ch and text[end] != "\n":
+                end += 2 if text[end] == "\\" and ch == '"' else 1
+            i = end + 1
+            continue
+        if ch == "#":
+            newline = text.find("\n", i)
+            i = n if newline < 0 else newline
+            continue
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return i
+        elif ch in "]}":
+            depth -= 1
+        i += 1
+    return None
+
+
+def _check_json_depth(text: str, name: str) -> None:
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    offset = _too_deep_offset(text)
+    if offset is not None:
+        raise _refused(RecursionError(), text, name)
+
+
+def _check_shape(
+    data: Mapping[str, Any],
+    *,
+    file: str | None,
+    text: tuple[str, Literal["toml", "json"]] | None,
+) -> None:
+    """Refuse a document nesting deeper than :data:`MAX_DEPTH` or holding a text longer
+    than :data:`MAX_TEXT` (SPEC §21), walking it without recursion."""
+    problem = document_shape_problem(data)
+    if problem is None:
+        return
+    path, message = problem
+    found = Problem(message, path=format_path(path), file=file)
+    if text is not None:
+        found = _placed([attrs.evolve(found, file=file or f"<{text[1]}>")], *text)[0]
+    raise PolicyError(str(found), problems=[found])
+
+
+def document_shape_problem(data: Any) -> tuple[Key, str] | None:
+    """The first place where ``data`` nests deeper than :data:`MAX_DEPTH` or holds a key or
+    text longer than :data:`MAX_TEXT`, with what is wrong; None when it is within limits."""
+    stack: list[tuple[Key, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path[: MAX_DEPTH + 1], f"the document nests deeper than {MAX_DEPTH} levels"
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                return path, f"a text of {len(value):,} characters is longer than the " + (
+                    f"{MAX_TEXT:,} allowed"
+                )
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and len(key) > MAX_TEXT:
+                    return path, f"a key of {len(key):,} characters is longer than the " + (
+                        f"{MAX_TEXT:,} allowed"
+                    )
+                stack.append(((*path, key), item))
+        elif isinstance(value, list | tuple):
+            stack.extend(((*path, i), item) for i, item in enumerate(value))
+    return None
 
 
 def _toml_position(message: str, text: str) -> tuple[int | None, int | None]:
@@ -216,14 +429,17 @@ def _message(error: Any, loc: list[str | int]) -> str:
         key = "from" if "from" in str(ctx.get("discriminator", "")) else "type"
         return f"unknown {key} {ctx.get('tag')!r} (expected one of: {_tags(error['loc'])})"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
-        return f"{given!r} is not a valid id: start with a letter, then letters, digits, '_' or '-'"
+        return (
+            f"{shown(given)} is not a valid id: start with a letter, then letters, digits, "
+            "'_' or '-'"
+        )
     message: str = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
             message = message[len(prefix) :]
     message = message[0].lower() + message[1:] if message else message
     if kind not in ("value_error", "assertion_error") and not isinstance(given, dict | list):
-        message += f", got {given!r}"
+        message += f", got {shown(given)}"
     return message
 
 
@@ -305,6 +521,7 @@ def _step(tp: Any, part: str | int) -> Any:
 
 def policy_to_data(policy: Policy) -> dict[str, Any]:
     """The policy as plain data: defaults filled in, absent optionals left out."""
+    require_policy(policy)
     return policy.model_dump(mode="python", by_alias=True, exclude_none=True)
 
 
@@ -356,18 +573,20 @@ def _write_json(value: Any, *, indent: int | None, level: int = 0) -> str:
 def canonical_json(policy: Policy) -> str:
     """SPEC §9's canonical form: every default filled in, keys sorted, no whitespace, and
     numbers as normalized decimals (no exponent, no trailing zeros)."""
+    require_policy(policy)
     return _write_json(_plain(policy_to_data(policy), for_toml=False), indent=None)
 
 
 def dump_policy(policy: Policy, format: Literal["toml", "json"] = "toml") -> str:
     """Write a policy as TOML or JSON text that loads back to an equal policy."""
+    require_policy(policy)
     data = policy_to_data(policy)
     if format == "json":
         return _write_json(_plain(data, for_toml=False), indent=2) + "\n"
     if format == "toml":
         return tomli_w.dumps(_plain(data, for_toml=True))
     raise PolicyError(
-        f"unknown policy format {format!r}", value=format, expected="'toml' or 'json'"
+        f"unknown policy format {shown(format)}", value=format, expected="'toml' or 'json'"
     )
 
 

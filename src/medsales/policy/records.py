@@ -11,12 +11,13 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from medsales.numbers import MAX_ID, MAX_TEXT
 from medsales.policy.base import DocumentModel as _Model
 from medsales.policy.base import Id, Num
 
 __all__ = ["Employee", "MeasurementRow", "Rating", "SurveyResponse"]
 
-EmployeeId = Annotated[str, Field(min_length=1, max_length=200)]
+EmployeeId = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 
 
 class Employee(_Model):
@@ -27,7 +28,7 @@ class Employee(_Model):
     """
 
     employee_id: EmployeeId
-    name: str = ""
+    name: Annotated[str, Field(max_length=MAX_TEXT)] = ""
     role: Id
     manager_id: EmployeeId | None = None
     active_from: datetime.date | None = None
@@ -48,7 +49,7 @@ class MeasurementRow(_Model):
     """One row of the measurements file: an employee's KPI for one period label."""
 
     employee_id: EmployeeId
-    period: str = Field(min_length=1)
+    period: str = Field(min_length=1, max_length=100)
     kpi: Id
     actual: Num | None = None
     target: Num | None = None
@@ -69,7 +70,7 @@ class SurveyResponse(_Model):
     """
 
     employee_id: EmployeeId
-    period: str = Field(min_length=1)
+    period: str = Field(min_length=1, max_length=100)
     kpi: Id
     response: Num
 
@@ -78,7 +79,7 @@ class Rating(_Model):
     """One row of the ratings file: one rater's rating of an employee (360°, SPEC §8)."""
 
     employee_id: EmployeeId
-    period: str = Field(min_length=1)
+    period: str = Field(min_length=1, max_length=100)
     kpi: Id
     rater_id: EmployeeId
     rater_group: Id
