@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         appraisal_json_schema,
         appraise,
         appraise_employee,
+        cohort_json_schema,
         score_many,
     )
     from medsales.errors import (
@@ -95,6 +96,7 @@ _WHERE: dict[str, str] = {
     "appraise_employee": "medsales.engine",
     "calibrate": "medsales.analysis.calibration",
     "check_policy": "medsales.analysis.check",
+    "cohort_json_schema": "medsales.engine",
     "default_policy": "medsales.catalog",
     "dump_policy": "medsales.policy",
     "load_policy": "medsales.policy",
@@ -146,6 +148,7 @@ __all__ = [
     "appraise_employee",
     "calibrate",
     "check_policy",
+    "cohort_json_schema",
     "default_policy",
     "dump_policy",
     "load_policy",

@@ -34,6 +34,7 @@ __all__ = [
     "RoundingMode",
     "check_limits",
     "check_text",
+    "Shown",
     "decimal_string",
     "display",
     "engine_context",
@@ -319,6 +320,38 @@ def quantize(value: Fraction, places: int, mode: str) -> Decimal:
     return Decimal(units).scaleb(-places, context=_SUM)
 
 
+class Shown(Fraction):
+    """A number read back from a result document, where it was shown as ``text`` (possibly
+    rounded for reading): it is the decimal it reads as, and :func:`display` shows it as it
+    was written, so a document read back writes out the same text.
+
+    >>> Shown("0.1234567890") == Fraction(1234567890, 10**10), display(Shown("0.1234567890"))
+    (True, Decimal('0.1234567890'))
+    """
+
+    __slots__ = ("_text",)
+    _text: Decimal
+
+    def __new__(cls, text: str) -> Shown:
+        self = super().__new__(cls, Decimal(text))
+        self._text = Decimal(text)
+        return self
+
+    def __reduce__(self) -> tuple[type[Shown], tuple[str]]:
+        return (type(self), (format(self._text, "f"),))
+
+    def __copy__(self) -> Shown:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Shown:
+        return self
+
+    @property
+    def text(self) -> Decimal:
+        """The decimal as it was written."""
+        return self._text
+
+
 def display(value: Fraction | Decimal | int) -> Decimal:
     """A value for reading: exact when it terminates within 10 decimals, else rounded half even.
 
@@ -327,6 +360,8 @@ def display(value: Fraction | Decimal | int) -> Decimal:
     >>> display(Fraction(2, 3))
     Decimal('0.6666666667')
     """
+    if isinstance(value, Shown):
+        return value.text
     frac = Fraction(value)
     rounded = quantize(frac, DISPLAY_PLACES, "half_even")
     if Fraction(rounded) == frac:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+import medsales
 from builders import SHEET, build
 from medsales import appraisal_json_schema, appraise
 
@@ -101,6 +102,8 @@ def test_to_json_is_byte_identical_and_sorted() -> None:
 def test_document_matches_its_snapshot() -> None:
     path = SNAPSHOTS / "kpi_sheet_appraisal.json"
     got = sheet_appraisal().to_json(indent=2) + "\n"
+    # the engine's version is named in every document; the snapshot outlives releases
+    got = got.replace(f'"version": "{medsales.__version__}"', '"version": "<engine version>"')
     if os.environ.get("MEDSALES_UPDATE_SNAPSHOTS"):
         path.write_text(got, encoding="utf-8")
     assert got == path.read_text(encoding="utf-8")

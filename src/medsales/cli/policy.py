@@ -56,7 +56,7 @@ def register(commands: Any) -> None:
     schema = policy_commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument(
         "--document",
-        choices=("policy", "appraisal"),
+        choices=("policy", "appraisal", "cohort"),
         default="policy",
         help="which document's schema (default: policy)",
     )
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.analysis.check import check_policy
     from medsales.catalog import default_policy_text
     from medsales.cli._inputs import load
-    from medsales.engine.schema import appraisal_json_schema
+    from medsales.engine.schema import appraisal_json_schema, cohort_json_schema
     from medsales.policy.io import dump_policy, load_policy, policy_json_schema
 
     chosen = _chosen(args)
@@ -114,5 +114,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
             file=out,
         )
     else:
-        schema = policy_json_schema() if args.document == "policy" else appraisal_json_schema()
+        schema = {
+            "policy": policy_json_schema,
+            "appraisal": appraisal_json_schema,
+            "cohort": cohort_json_schema,
+        }[args.document]()
         out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")

@@ -28,7 +28,7 @@ from medsales.engine.periodic import (
     row_period,
     validate_records,
 )
-from medsales.engine.results import Appraisal, document_json, policy_ref
+from medsales.engine.results import ENGINE, Appraisal, document_json, policy_ref
 from medsales.errors import InputError, MedsalesError, shown
 from medsales.numbers import engine_context, number_text
 from medsales.periods import Period, aggregate
@@ -79,6 +79,31 @@ class GroupSummary:
             "grades": dict(self.grades),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GroupSummary:
+        """A summary read back from a cohort document."""
+        from medsales.engine.load import _Reader
+
+        r = _Reader(data, "")
+        grades = r.get("grades")
+        if not isinstance(grades, Mapping) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in grades.values()
+        ):
+            raise r._bad("grades", "an object of counts")
+        count, complete = r.get("count"), r.get("complete")
+        if not isinstance(count, int) or not isinstance(complete, int):
+            raise r._bad("count", "whole numbers count and complete")
+        return cls(
+            key=r.text("key"),
+            count=count,
+            complete=complete,
+            mean=r.opt_fraction("mean"),
+            median=r.opt_fraction("median"),
+            minimum=r.opt_decimal("minimum"),
+            maximum=r.opt_decimal("maximum"),
+            grades=dict(grades),
+        )
+
 
 def _one_of(ids: list[str]) -> str:
     """The valid ids for an error message: all of a few, the ends of many (a department's
@@ -102,6 +127,24 @@ class CohortResult:
     grades: Mapping[str, int]
     by_team: tuple[GroupSummary, ...]
     by_role: tuple[GroupSummary, ...]
+    engine: Mapping[str, str] | None = attrs.field(default=ENGINE, eq=False, repr=False)
+    """The engine that wrote the document (see :attr:`Appraisal.engine`)."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], policy: Policy | None = None) -> CohortResult:
+        """Rebuild a cohort from its document (``medsales.cohort/1``): its ``to_json()`` is
+        the stored document, byte for byte. The policy is checked as
+        :meth:`Appraisal.from_dict` checks it. The document keeps no roster: the rebuilt
+        cohort knows no names and no reporting lines (its ``by_team`` statistics are kept).
+        """
+        return _cohort_from_dict(data, policy)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, policy: Policy | None = None) -> CohortResult:
+        """Rebuild a cohort from its JSON document (see :meth:`from_dict`)."""
+        from medsales.engine.load import parse_document
+
+        return _cohort_from_dict(parse_document(text, "cohort"), policy)
 
     def appraisal(self, employee_id: str) -> Appraisal:
         """The appraisal of ``employee_id``."""
@@ -121,7 +164,7 @@ class CohortResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The cohort document (``medsales.cohort/1``): appraisals sorted by employee id."""
-        return {
+        doc: dict[str, Any] = {
             "format": COHORT_FORMAT,
             "period": self.period.label,
             "policy": policy_ref(self.policy),
@@ -131,6 +174,9 @@ class CohortResult:
             "by_role": [s.to_dict() for s in self.by_role],
             "appraisals": [a.to_dict() for a in self.appraisals],
         }
+        if self.engine is not None:
+            doc["engine"] = dict(self.engine)
+        return doc
 
     def _repr_html_(self) -> str:
         """The ranked table and grade counts as HTML, for Jupyter."""
@@ -141,6 +187,54 @@ class CohortResult:
     def to_json(self, *, indent: int | None = None) -> str:
         """The cohort document as deterministic JSON."""
         return document_json(self.to_dict(), indent=indent)
+
+
+def _cohort_from_dict(data: Mapping[str, Any], policy: Policy | None) -> CohortResult:
+    from medsales.engine.load import _period, _Reader, appraisal_from_dict, check_policy
+
+    r = _Reader(data, "")
+    if data.get("format") != COHORT_FORMAT:
+        raise r._bad("format", repr(COHORT_FORMAT))
+    counts: dict[str, dict[str, int]] = {}
+    for key in ("grades_before_distribution", "grades"):
+        value = r.get(key)
+        if not isinstance(value, Mapping) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+        ):
+            raise r._bad(key, "an object of counts by grade")
+        counts[key] = dict(value)
+    used = check_policy(data, policy, tuple(counts["grades"]))
+    period = _period(used, r.text("period"), "period")
+    engine = data.get("engine")
+    if engine is not None and not (
+        isinstance(engine, Mapping) and all(isinstance(v, str) for v in engine.values())
+    ):
+        raise r._bad("engine", 'an object such as {"name": "medsales", "version": "…"}')
+    appraisals = tuple(
+        appraisal_from_dict(item, used, period_of={period.label: period}, path=path)
+        for path, item in r.items("appraisals")
+    )
+    summaries = {}
+    for key in ("by_team", "by_role"):
+        out = []
+        for path, item in r.items(key):
+            try:
+                out.append(GroupSummary.from_dict(item))
+            except MedsalesError as exc:
+                raise InputError(str(exc), path=path.rstrip(".")) from exc
+        summaries[key] = tuple(out)
+    return CohortResult(
+        policy=used,
+        period=period,
+        appraisals=appraisals,
+        organisation=Organisation(manager_of={}, reports_of={}),
+        names={},
+        grades_before_distribution=counts["grades_before_distribution"],
+        grades=counts["grades"],
+        by_team=summaries["by_team"],
+        by_role=summaries["by_role"],
+        engine=None if engine is None else dict(engine),
+    )
 
 
 def appraise_cohort(

@@ -12,7 +12,7 @@ from medsales.engine.results import (
     LineResult,
     Segment,
 )
-from medsales.engine.schema import appraisal_json_schema
+from medsales.engine.schema import appraisal_json_schema, cohort_json_schema
 
 __all__ = [
     "APPRAISAL_FORMAT",
@@ -26,6 +26,7 @@ __all__ = [
     "appraisal_json_schema",
     "appraise",
     "appraise_employee",
+    "cohort_json_schema",
     "compile_scorecard",
     "curve_points",
     "grade_for",

@@ -37,6 +37,8 @@ class Note:
 
     code: str
     params: tuple[tuple[str, object], ...] = ()
+    written: str | None = attrs.field(default=None, eq=False, repr=False)
+    """The English text a stored document gave (a note read back keeps it as written)."""
 
     @classmethod
     def of(cls, code: str, **params: object) -> Note:
@@ -51,10 +53,15 @@ class Note:
         """The note in ``lang`` (``en``, ``zh-Hans`` or ``zh-Hant``; others fall back as
         labels do); given the ``policy``, its rules, KPIs and roles are named by their
         labels in that language."""
-        from medsales.views.messages import render
+        from medsales.labels import pick
+        from medsales.views.messages import MESSAGES, render
 
+        if self.written is not None and self.code not in pick(MESSAGES, lang):
+            return self.written  # a code this version does not know, read from a document
         return render(self.code, self.rendered(), lang, policy)
 
     def to_dict(self) -> dict[str, object]:
-        """The note as JSON-ready data: code, parameters and the English text."""
-        return {"code": self.code, "params": self.rendered(), "text": self.text("en")}
+        """The note as JSON-ready data: code, parameters and the English text (as written,
+        for a note read back from a document)."""
+        text = self.written if self.written is not None else self.text("en")
+        return {"code": self.code, "params": self.rendered(), "text": text}

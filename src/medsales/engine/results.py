@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from medsales.engine.load import engine_block
 from medsales.engine.notes import Note
 from medsales.numbers import number_text
 
@@ -29,6 +31,9 @@ __all__ = [
 ]
 
 APPRAISAL_FORMAT: Final = "medsales.appraisal/1"
+
+ENGINE: Final[Mapping[str, str]] = engine_block()
+"""The engine block of the documents this version writes (SPEC §18)."""
 
 LineStatus = Literal["scored", "zero", "not_applicable", "missing"]
 """``scored`` from a measurement; ``zero`` kept with 0 points (missing = "zero");
@@ -176,6 +181,30 @@ class Appraisal:
     notes: tuple[Note, ...] = ()
     segments: tuple[Segment, ...] = ()
     grade_before_distribution: str | None = None
+    engine: Mapping[str, str] | None = attrs.field(default=ENGINE, eq=False, repr=False)
+    """The engine that wrote the document: this version, or as read back (None for a
+    document written before documents named their engine)."""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], policy: Policy | None = None) -> Appraisal:
+        """Rebuild an appraisal from its document (SPEC §18): its ``to_json()`` is the stored
+        document, byte for byte, and it can be explained and rendered.
+
+        Given ``policy``, the document must name its SHA-256 (else an InputError naming
+        both); without one, the built-in default policy is used if it is the one, else a
+        stand-in knowing only the policy's id, version and SHA-256 (explanations then show
+        ids where they would show names).
+        """
+        from medsales.engine.load import appraisal_from_dict
+
+        return appraisal_from_dict(data, policy)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, policy: Policy | None = None) -> Appraisal:
+        """Rebuild an appraisal from its JSON document (see :meth:`from_dict`)."""
+        from medsales.engine.load import appraisal_from_dict, parse_document
+
+        return appraisal_from_dict(parse_document(text, "appraisal"), policy)
 
     @property
     def policy_ref(self) -> dict[str, str]:
@@ -184,7 +213,7 @@ class Appraisal:
 
     def to_dict(self) -> dict[str, Any]:
         """The appraisal document (``medsales.appraisal/1``) as JSON-ready data."""
-        return {
+        doc: dict[str, Any] = {
             "format": APPRAISAL_FORMAT,
             "employee_id": self.employee_id,
             "role": self.role,
@@ -207,6 +236,9 @@ class Appraisal:
             "notes": [n.to_dict() for n in self.notes],
             "policy": self.policy_ref,
         }
+        if self.engine is not None:
+            doc["engine"] = dict(self.engine)
+        return doc
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The appraisal document as JSON: keys sorted, decimals as strings, deterministic."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final
 
-__all__ = ["appraisal_json_schema"]
+__all__ = ["appraisal_json_schema", "cohort_json_schema"]
 
 _DECIMAL: Final = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
 _OPT_DECIMAL: Final = {"anyOf": [_DECIMAL, {"type": "null"}]}
@@ -85,6 +85,26 @@ _SEGMENT: Final = {
     },
 }
 
+_POLICY_REF: Final = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "version", "sha256"],
+    "properties": {
+        "id": {"type": "string"},
+        "version": {"type": "string"},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    },
+}
+
+_ENGINE: Final = {
+    "description": "The engine that wrote the document (absent in documents written "
+    "before documents named their engine).",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "version"],
+    "properties": {"name": {"const": "medsales"}, "version": {"type": "string"}},
+}
+
 _APPRAISAL: Final[dict[str, Any]] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://medsales.dev/schema/appraisal-1.json",
@@ -138,16 +158,8 @@ _APPRAISAL: Final[dict[str, Any]] = {
         "lines": {"type": "array", "items": {"$ref": "#/$defs/line"}},
         "conduct": {"type": "array", "items": {"$ref": "#/$defs/conduct"}},
         "notes": {"type": "array", "items": {"$ref": "#/$defs/note"}},
-        "policy": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["id", "version", "sha256"],
-            "properties": {
-                "id": {"type": "string"},
-                "version": {"type": "string"},
-                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            },
-        },
+        "policy": _POLICY_REF,
+        "engine": _ENGINE,
     },
     "$defs": {"note": _NOTE, "line": _LINE, "conduct": _CONDUCT, "segment": _SEGMENT},
 }
@@ -156,3 +168,66 @@ _APPRAISAL: Final[dict[str, Any]] = {
 def appraisal_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that every appraisal document validates against."""
     return copy.deepcopy(_APPRAISAL)
+
+
+_COUNTS: Final = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+
+_SUMMARY: Final = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["key", "count", "complete", "mean", "median", "minimum", "maximum", "grades"],
+    "properties": {
+        "key": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0},
+        "complete": {"type": "integer", "minimum": 0},
+        "mean": _OPT_DECIMAL,
+        "median": _OPT_DECIMAL,
+        "minimum": _OPT_DECIMAL,
+        "maximum": _OPT_DECIMAL,
+        "grades": _COUNTS,
+    },
+}
+
+
+def cohort_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) that every cohort document (``medsales.cohort/1``)
+    validates against; its appraisals are appraisal documents."""
+    appraisal = copy.deepcopy(_APPRAISAL)
+    defs = appraisal.pop("$defs")
+    for key in ("$schema", "$id", "title"):
+        appraisal.pop(key)
+    # a segment nests an appraisal document: inside the cohort schema it is #/$defs/appraisal
+    defs["segment"]["properties"]["appraisal"] = {"$ref": "#/$defs/appraisal"}
+    defs["appraisal"] = appraisal
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://medsales.dev/schema/cohort-1.json",
+        "title": "medsales cohort document (medsales.cohort/1)",
+        "description": "Every appraisal of a roster for one period, with the grade counts "
+        "before and after the distribution and statistics per team (keyed by the manager's "
+        "id) and per role. Decimals are strings, as in the appraisal document.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": [
+            "format",
+            "period",
+            "policy",
+            "grades_before_distribution",
+            "grades",
+            "by_team",
+            "by_role",
+            "appraisals",
+        ],
+        "properties": {
+            "format": {"const": "medsales.cohort/1"},
+            "period": {"type": "string"},
+            "policy": copy.deepcopy(_POLICY_REF),
+            "engine": copy.deepcopy(_ENGINE),
+            "grades_before_distribution": _COUNTS,
+            "grades": _COUNTS,
+            "by_team": {"type": "array", "items": {"$ref": "#/$defs/summary"}},
+            "by_role": {"type": "array", "items": {"$ref": "#/$defs/summary"}},
+            "appraisals": {"type": "array", "items": {"$ref": "#/$defs/appraisal"}},
+        },
+        "$defs": {**defs, "summary": copy.deepcopy(_SUMMARY)},
+    }
