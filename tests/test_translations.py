@@ -11,7 +11,7 @@ import pytest
 import medsales
 from medsales.engine.notes import Note
 from medsales.labels import LANGUAGES, pick
-from medsales.views import explain, messages, plots, report
+from medsales.views import explain, history, messages, plots, report
 from medsales.views import html as notebook
 from medsales.views import text as render
 
@@ -24,6 +24,7 @@ TABLES: dict[str, Mapping[str, object]] = {
     "render._CHART": render._CHART,
     "notebook._WORDS": notebook._WORDS,
     "plots._WORDS": plots._WORDS,
+    "history.WORDS": history.WORDS,
     "render.DEMO_TITLE": render.DEMO_TITLE,
     "render.WHATIF_WORDS": render.WHATIF_WORDS,
 }

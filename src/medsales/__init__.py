@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from medsales.analysis.check import Finding, check_policy
     from medsales.analysis.whatif import Sensitivity, WhatIf, min_actual_for_grade, points_per_unit
     from medsales.catalog import default_policy
-    from medsales.cohort import CohortResult, appraise_cohort
+    from medsales.cohort import CohortResult, History, appraise_cohort, appraise_history
     from medsales.engine import (
         Appraisal,
         BatchScore,
@@ -67,6 +67,7 @@ _WHERE: dict[str, str] = {
     "DataFileError": "medsales.errors",
     "Employee": "medsales.policy.records",
     "Finding": "medsales.analysis.check",
+    "History": "medsales.cohort",
     "Incident": "medsales.policy",
     "InputError": "medsales.errors",
     "Label": "medsales.labels",
@@ -94,6 +95,7 @@ _WHERE: dict[str, str] = {
     "appraise": "medsales.engine",
     "appraise_cohort": "medsales.cohort",
     "appraise_employee": "medsales.engine",
+    "appraise_history": "medsales.cohort",
     "calibrate": "medsales.analysis.calibration",
     "check_policy": "medsales.analysis.check",
     "cohort_json_schema": "medsales.engine",
@@ -118,6 +120,7 @@ __all__ = [
     "DataFileError",
     "Employee",
     "Finding",
+    "History",
     "Incident",
     "InputError",
     "Label",
@@ -146,6 +149,7 @@ __all__ = [
     "appraise",
     "appraise_cohort",
     "appraise_employee",
+    "appraise_history",
     "calibrate",
     "check_policy",
     "cohort_json_schema",

@@ -954,7 +954,7 @@ def test_an_unknown_top_level_key() -> None:
     [(path, message)] = problems(set_(("colour",), "red"))
     assert path == "colour"
     assert message.startswith("unknown key 'colour' (expected one of: format, id, version, ")
-    assert message.endswith(", scorecards, distribution, examples)")
+    assert message.endswith(", scorecards, distribution, rollup, alerts, examples)")
 
 
 @pytest.mark.parametrize(

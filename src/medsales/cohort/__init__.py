@@ -2,14 +2,26 @@
 
 from medsales.cohort.appraise import CohortResult, GroupSummary, appraise_cohort
 from medsales.cohort.distribution import apply_distribution, distribution_counts
+from medsales.cohort.history import (
+    History,
+    HistoryAlert,
+    RollupPart,
+    RollupResult,
+    appraise_history,
+)
 from medsales.cohort.organisation import Organisation
 
 __all__ = [
     "CohortResult",
     "GroupSummary",
+    "History",
+    "HistoryAlert",
     "Organisation",
+    "RollupPart",
+    "RollupResult",
     "apply_distribution",
     "appraise_cohort",
+    "appraise_history",
     "distribution_counts",
 ]
 

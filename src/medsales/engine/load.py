@@ -82,6 +82,12 @@ class StoredPolicy:
         return {g.id: g for g in self.grades}
 
     @property
+    def grade_rank(self) -> Mapping[str, int]:
+        """The grades in the order the document names them (a cohort document sorts them
+        by id: pass the policy wherever the order of grades matters)."""
+        return {g.id: i for i, g in enumerate(self.grades)}
+
+    @property
     def kpis_by_id(self) -> Mapping[str, Any]:
         """No KPI names are known: explanations show KPI ids."""
         return {}

@@ -30,6 +30,7 @@ except ImportError as exc:
     ) from exc
 
 from medsales.cohort.appraise import CohortResult, appraise_cohort
+from medsales.cohort.history import History
 from medsales.engine.results import Appraisal, LineResult
 from medsales.errors import InputError
 from medsales.io.csv import FALSE_WORDS, RATINGS_COLUMNS, SURVEYS_COLUMNS, TRUE_WORDS
@@ -39,9 +40,13 @@ from medsales.policy.models import Policy
 
 __all__ = [
     "BREAKDOWN_COLUMNS",
+    "HISTORY_COLUMNS",
+    "ROLLUP_COLUMNS",
     "SUMMARY_COLUMNS",
     "appraise_frames",
     "breakdown_frame",
+    "history_frame",
+    "rollup_frame",
     "summary_frame",
 ]
 
@@ -451,3 +456,63 @@ def breakdown_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame
         else:
             rows.extend(_line_row(a, a.role, None, line) for line in a.lines)
     return _frame(BREAKDOWN_COLUMNS, rows, _BREAKDOWN_NUMBERS, exact=exact)
+
+
+HISTORY_COLUMNS: Final = (*SUMMARY_COLUMNS, "start", "end")
+"""The columns of :func:`history_frame`, in order."""
+
+ROLLUP_COLUMNS: Final = (
+    "employee_id",
+    "name",
+    "period",
+    "part",
+    "part_score",
+    "weight",
+    "counted",
+    "reason",
+    "score",
+    "grade",
+)
+"""The columns of :func:`rollup_frame`, in order."""
+
+
+def history_frame(history: History, *, exact: bool = True) -> pd.DataFrame:
+    """One row per employee × period (tidy), periods in order: the columns of
+    :func:`summary_frame` plus each period's first and last day (``start``, ``end``)."""
+    frames = []
+    for cohort in history.cohorts:
+        frame = summary_frame(cohort, exact=exact)
+        frame["start"] = pd.Series([cohort.period.start] * len(frame), dtype=object)
+        frame["end"] = pd.Series([cohort.period.end] * len(frame), dtype=object)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)[list(HISTORY_COLUMNS)]
+
+
+def rollup_frame(history: History, label: str | Period, *, exact: bool = True) -> pd.DataFrame:
+    """Everyone's roll-up into ``label`` (tidy): one row per employee × part period with its
+    published score and weight, and the rolled-up ``score`` and ``grade`` on every row."""
+    names = history.names
+    rows: list[list[object]] = []
+    for r in history.rollups(label):
+        for part in r.parts:
+            rows.append(
+                [
+                    r.employee_id,
+                    names.get(r.employee_id, ""),
+                    r.period.label,
+                    part.period,
+                    part.score,
+                    _shown(part.weight),
+                    part.counted,
+                    part.reason,
+                    r.score,
+                    r.grade,
+                ]
+            )
+    return _frame(
+        ROLLUP_COLUMNS,
+        rows,
+        frozenset({"part_score", "weight", "score"}),
+        exact=exact,
+        booleans=frozenset({"counted"}),
+    )

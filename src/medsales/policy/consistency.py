@@ -12,6 +12,7 @@ from medsales.errors import Problem, format_path
 from medsales.numbers import exact_sum
 from medsales.policy.base import SEVERITIES
 from medsales.policy.curves import LinearCurve, PiecewiseCurve, ScaleCurve, StepsCurve
+from medsales.policy.history import check_history
 from medsales.policy.kpis import KPI, RatingsDerive, TeamDerive
 from medsales.policy.scorecards import Line, Scorecard, Section
 
@@ -264,6 +265,11 @@ def _examples(policy: Policy, out: _Problems) -> None:
             )
 
 
+def _history(policy: Policy, out: _Problems) -> None:
+    """``[rollup]`` and ``[[alerts]]`` against the rest of the policy (SPEC §18)."""
+    out.found.extend(check_history(policy))
+
+
 CHECKS: Final[tuple[Callable[[Policy, _Problems], None], ...]] = (
     _unique_ids,
     _grades_best_first,
@@ -271,6 +277,7 @@ CHECKS: Final[tuple[Callable[[Policy, _Problems], None], ...]] = (
     _kpi_references,
     _scorecards,
     _distribution,
+    _history,
     _examples,
 )
 """The checks, in the order their problems are reported; a new cross-key rule is one more

@@ -13,6 +13,7 @@ from medsales.errors import PolicyError
 from medsales.labels import Label
 from medsales.policy.base import FORMAT, Id, MissingRule, NonNegative, Num, Positive
 from medsales.policy.base import DocumentModel as _Model
+from medsales.policy.history import Alert, Rollup
 from medsales.policy.inputs import Incident, Measurement
 from medsales.policy.kpis import KPI
 from medsales.policy.organisation import ConductRule, Department, Role
@@ -25,6 +26,13 @@ def _bare_actual(value: Any) -> Any:
     """A bare number in a golden example is the actual, as :func:`medsales.appraise` reads it."""
     if isinstance(value, int | float | str | Decimal) and not isinstance(value, bool):
         return {"actual": value}
+    return value
+
+
+def _none_if_empty(value: Any) -> Any:
+    """No alerts is the same as the key left out (``alerts = []`` hashes as its absence)."""
+    if isinstance(value, list | tuple) and not value:
+        return None
     return value
 
 
@@ -78,6 +86,10 @@ class Policy(_Model):
     grades: tuple[Grade, ...] = Field(min_length=1)
     scorecards: tuple[Scorecard, ...] = Field(min_length=1)
     distribution: Distribution | None = None
+    rollup: Rollup | None = None
+    # absent, not empty, when there are none: the canonical form leaves out what is absent,
+    # so a policy without alerts keeps the SHA-256 it had before alerts existed
+    alerts: Annotated[tuple[Alert, ...] | None, BeforeValidator(_none_if_empty)] = None
     examples: tuple[Example, ...] = ()
 
     @model_validator(mode="after")

@@ -27,6 +27,7 @@ from medsales.policy.base import (
 )
 from medsales.policy.curves import Curve, LinearCurve, PiecewiseCurve, ScaleCurve, StepsCurve
 from medsales.policy.document import Example, ExampleExpectation, Policy
+from medsales.policy.history import Alert, Rollup
 from medsales.policy.inputs import Incident, Measurement
 from medsales.policy.kpis import KPI, Derive, RatingsDerive, SurveyDerive, TeamDerive
 from medsales.policy.organisation import (
@@ -52,6 +53,7 @@ __all__ = [
     "KPI",
     "SEVERITIES",
     "Aggregation",
+    "Alert",
     "Basis",
     "ConductRule",
     "Consequence",
@@ -80,6 +82,7 @@ __all__ = [
     "RatingsDerive",
     "Responsibility",
     "Role",
+    "Rollup",
     "ScaleCurve",
     "Scorecard",
     "Section",

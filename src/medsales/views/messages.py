@@ -94,6 +94,13 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "whatif_exclusive": " (exclusive)",
         "whatif_non_monotonic": "; the line allows a non-monotonic curve, so some better actuals "
         "may not reach it",
+        "rollup_incomplete": "{period} left out of the roll-up: the appraisal is incomplete "
+        "({reason})",
+        "rollup_not_appraised": "{period} left out of the roll-up: not appraised in it (not on "
+        "the roster or not active)",
+        "rollup_not_in_history": "{period} left out of the roll-up: not among the periods "
+        "appraised",
+        "rollup_empty": "no period of {period} has a complete appraisal: no roll-up score",
     },
     "zh-Hans": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -166,6 +173,10 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "whatif_target_high": "；高于目标时，最多为 {actual} 仍能达到",
         "whatif_exclusive": "（不含该值）",
         "whatif_non_monotonic": "；该指标允许非单调曲线，某些更好的值可能反而达不到",
+        "rollup_incomplete": "{period} 未计入汇总：该期考核不完整（{reason}）",
+        "rollup_not_appraised": "{period} 未计入汇总：该期未参加考核（不在名册中或不在岗）",
+        "rollup_not_in_history": "{period} 未计入汇总：不在已考核的考核期中",
+        "rollup_empty": "{period} 没有任何一期完整的考核：无汇总得分",
     },
     "zh-Hant": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -238,6 +249,10 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "whatif_target_high": "；高於目標時，最多為 {actual} 仍能達到",
         "whatif_exclusive": "（不含該值）",
         "whatif_non_monotonic": "；該指標允許非單調曲線，某些更好的值可能反而達不到",
+        "rollup_incomplete": "{period} 未計入匯總：該期考核不完整（{reason}）",
+        "rollup_not_appraised": "{period} 未計入匯總：該期未參加考核（不在名冊中或不在崗）",
+        "rollup_not_in_history": "{period} 未計入匯總：不在已考核的考核期中",
+        "rollup_empty": "{period} 沒有任何一期完整的考核：無匯總得分",
     },
 }
 
