@@ -36,9 +36,12 @@ from medsales.io.csv import (
 from medsales.targets import seasonal_targets
 
 SEED = "medsales-demo-2026"
-YEAR = 2026
-MONTHS = tuple(f"{YEAR}-{m:02d}" for m in range(1, 13))
-QUARTERS = tuple(f"{YEAR}-Q{q}" for q in range(1, 5))
+YEAR = 2026  # the latest year; the year before it came later, so that the data of 2026
+# (each draw named by its month) stayed as they were when the demo had one year
+FIRST_YEAR = 2025
+YEARS = (FIRST_YEAR, YEAR)
+MONTHS = tuple(f"{y}-{m:02d}" for y in YEARS for m in range(1, 13))
+QUARTERS = tuple(f"{y}-Q{q}" for y in YEARS for q in range(1, 5))
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "medsales" / "catalog" / "demo"
 
 # Chinese medical sales: a slow February (Spring Festival), a dip around National Day in
@@ -196,9 +199,12 @@ class Person:
 
 
 def hire_date(name: str) -> dt.date:
-    """A hire date between 2015 and 2025."""
+    """A hire date between 2015 and 2025; in the data's first year, the first of the month
+    (the data are monthly, and a month is someone's when they hold the role on its first
+    day)."""
     day = whole(between(0, 365 * 11, "hired", name))
-    return dt.date(2015, 1, 5) + dt.timedelta(days=day)
+    hired = dt.date(2015, 1, 5) + dt.timedelta(days=day)
+    return hired.replace(day=1) if hired.year >= FIRST_YEAR else hired
 
 
 def build_people() -> list[Person]:
@@ -239,15 +245,23 @@ def build_people() -> list[Person]:
     return people
 
 
-def ability(person: Person) -> Fraction:
-    """How far above or below plan a person usually lands (1 = on plan)."""
+def ability(person: Person, year: int = YEAR) -> Fraction:
+    """How far above or below plan a person usually lands (1 = on plan); most people were
+    a little further from it the year before (a trend to see)."""
     if person.name == STAR:
-        return Fraction("1.20")
+        return Fraction("1.20") if year == YEAR else Fraction("1.16")
     if person.name == WEAK:
-        return Fraction("0.52")
+        return Fraction("0.52") if year == YEAR else Fraction("0.58")
     if person.name == VETOED:
-        return Fraction("1.12")
-    return between("0.74", "1.14", "ability", person.id)
+        return Fraction("1.12") if year == YEAR else Fraction("1.08")
+    now = between("0.74", "1.14", "ability", person.id)
+    if year == YEAR:
+        return now
+    return now - between("-0.05", "0.12", "progress", person.id)
+
+
+def year_of(month: str) -> int:
+    return int(month[:4])
 
 
 def diligence(person: Person) -> Fraction:
@@ -282,10 +296,11 @@ def rep_rows(
     person: Person, sales_targets: dict[str, dict[str, Decimal]], sales: Sales
 ) -> list[Row]:
     rows: list[Row] = []
-    a, d = ability(person), diligence(person)
+    d = diligence(person)
     visits_plan = 20 + 2 * whole(between(0, 4, "visit plan", person.id))
     new_plan = 1 + whole(between(0, 2, "new plan", person.id))
     for month in person.months(REP):
+        a = ability(person, year_of(month))
         key = (person.id, month)
         target = sales_targets[person.id][month]
         actual = Fraction(target) * (a + noise("0.10", "sales", *key))
@@ -323,14 +338,16 @@ def manager_rows(
     sales: Sales,
 ) -> list[Row]:
     rows: list[Row] = []
-    a, d = ability(person), diligence(person)
+    d = diligence(person)
     key_monthly = (
         Fraction(1_200_000)
-        if person.manager_in(MONTHS[0]) is None
+        if person.manager_in(f"{YEAR}-01") is None
         else Fraction(whole(between(500, 800, "key plan", person.id)) * 1000)
     )
     team = all_reports(person.id, reports)
-    for i, month in enumerate(person.months(MANAGER)):
+    for month in person.months(MANAGER):
+        a = ability(person, year_of(month))
+        i = int(month[5:]) - 1
         key = (person.id, month)
         key_target = Decimal(whole(key_monthly * Fraction(SEASONALITY[i]) / 1000) * 1000)
         key_actual = money(Fraction(key_target) * (a + noise("0.12", "key", *key)))
@@ -351,9 +368,10 @@ def manager_rows(
 
 def marketing_rows(person: Person) -> list[Row]:
     rows: list[Row] = []
-    a, d = ability(person), diligence(person)
+    d = diligence(person)
     leads_plan = 15 + whole(between(0, 10, "lead plan", person.id))
     for month in person.months(MARKETING):
+        a = ability(person, year_of(month))
         key = (person.id, month)
         if person.name == NOT_APPLICABLE and month == f"{YEAR}-11":
             # No market-share data for the new territory this month: a decision, not a gap.
@@ -378,11 +396,12 @@ def marketing_rows(person: Person) -> list[Row]:
 
 def after_sales_rows(person: Person) -> list[Row]:
     rows: list[Row] = []
-    a, d = ability(person), diligence(person)
+    d = diligence(person)
     usual_days = between("1.6", "5.5", "days", person.id)
     usage_plan = 30 + 2 * whole(between(0, 6, "usage plan", person.id))
     key_plan = 8 + whole(between(0, 4, "key follow-up plan", person.id))
     for month in person.months(AFTER_SALES):
+        a = ability(person, year_of(month))
         key = (person.id, month)
         complaints = count(10, Fraction(1, 2), "complaints", *key)
         if complaints:  # a month without complaints has no measurement
@@ -422,6 +441,14 @@ def build_measurements(people: list[Person]) -> list[Row]:
         if any(a.role == REP for a in p.assignments):
             annual = whole(between(42, 79, "annual target", p.id)) * 100_000
             split = seasonal_targets(annual, str(YEAR), SEASONALITY, kind="month", unit=1000)
+            # the year before: a plan about 10 % lower
+            before = whole(Fraction(annual, 100_000) * between("0.85", "0.95", "plan growth", p.id))
+            split = {
+                **seasonal_targets(
+                    before * 100_000, str(FIRST_YEAR), SEASONALITY, kind="month", unit=1000
+                ),
+                **split,
+            }
             sales_targets[p.id] = split
     rows: list[Row] = []
     sales: Sales = {}
@@ -515,7 +542,7 @@ def build_surveys(people: list[Person]) -> list[Row]:
 
 def quarter_months(quarter: str) -> tuple[str, ...]:
     q = int(quarter[-1])
-    return MONTHS[3 * (q - 1) : 3 * q]
+    return tuple(f"{quarter[:4]}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1))
 
 
 def active_in(person: Person, quarter: str) -> bool:
@@ -589,6 +616,8 @@ def build_ratings(people: list[Person]) -> list[Row]:
 def build_incidents(people: list[Person]) -> list[Row]:
     ids = {p.name: p.id for p in people}
     items = [
+        (ids[WEAK], "time_management", "minor", f"{FIRST_YEAR}-06-16", "月度拜访报告迟交一周"),
+        (ids["韩雪"], "teamwork", "minor", f"{FIRST_YEAR}-11-12", "未按约定参加区域联合拜访"),
         (
             ids["孙丽"],
             "integrity",
@@ -641,8 +670,9 @@ def readme(people: list[Person], files: dict[str, int]) -> str:
         "本目录中的数据全部为虚构（合成数据），由脚本生成，不涉及任何真实人员。",
         "",
         "It is a medical sales department (医疗行业销售部) appraised with the built-in default",
-        "policy, with monthly measurements for calendar 2026; the latest complete quarter is",
-        "2026-Q4.",
+        "policy, with monthly measurements for calendar 2025 and 2026 (eight quarters, for a",
+        "trend and a year's roll-up); the latest complete quarter is 2026-Q4. Most people",
+        "did a little better in 2026 than in 2025.",
         "",
         "## Organisation",
         "",
@@ -677,7 +707,9 @@ def readme(people: list[Person], files: dict[str, int]) -> str:
         f"- `{head.id}` {head.name} has only a self-rating on teamwork; the team managers have",
         "  two peers each, fewer than the 3 the policy needs, so their peer group drops out.",
         "- Two incidents fall before Q4 (2026-05 and 2026-07): they do not count in a Q4",
-        "  appraisal.",
+        "  appraisal. Two more fall in 2025.",
+        f"- People hired during 2025 have a partial 2025; `{ids[WEAK]}` {WEAK} is graded D",
+        "  quarter after quarter, which the policy's alert flags for a conversation.",
         "",
         "## Files",
         "",

@@ -32,8 +32,10 @@ DEMO = resources.files("medsales.catalog.demo")
 FILES = ("employees.csv", "measurements.csv", "incidents.csv", "ratings.csv", "surveys.csv")
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_demo_data.py"
 _T = TypeVar("_T")
-MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
+MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]  # the latest year
 QUARTERS = [f"2026-Q{q}" for q in range(1, 5)]
+ALL_MONTHS = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]  # two years
+ALL_QUARTERS = [f"{y}-Q{q}" for y in (2025, 2026) for q in range(1, 5)]
 
 
 def text(name: str) -> str:
@@ -156,7 +158,7 @@ def test_a_role_change_on_october_first_splits_the_kpis_by_role() -> None:
 
 def quarter_of(month: str) -> str:
     """The calendar quarter of a month label."""
-    return next(q for q in QUARTERS if Period.parse(q).contains(Period.parse(month)))
+    return next(q for q in ALL_QUARTERS if Period.parse(q).contains(Period.parse(month)))
 
 
 def derived_kpis() -> set[str]:
@@ -167,9 +169,9 @@ def test_every_non_derived_kpi_of_each_card_is_measured_every_active_month() -> 
     by_person: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
     for m in MEASUREMENTS:
         by_person[(m.employee_id, m.period)].add(m.kpi)
-    assert {m.period for m in MEASUREMENTS} == set(MONTHS)
+    assert {m.period for m in MEASUREMENTS} == set(ALL_MONTHS)
     for employee_id in ROSTER:
-        for month in MONTHS:
+        for month in ALL_MONTHS:
             role = role_on(employee_id, dt.date.fromisoformat(f"{month}-01"))
             have = by_person.get((employee_id, month), set())
             if role is None:
@@ -255,7 +257,7 @@ def test_survey_responses_suffice_for_most_and_not_for_one() -> None:
 
 
 def test_ratings_are_quarterly_with_self_manager_and_peers() -> None:
-    assert {r.period for r in RATINGS} == set(QUARTERS)
+    assert {r.period for r in RATINGS} == set(ALL_QUARTERS)
     groups = {
         g for k in POLICY.kpis if isinstance(k.derive, RatingsDerive) for g in k.derive.groups
     }

@@ -381,3 +381,62 @@ def test_the_history_as_text_and_html() -> None:
     assert "60.00" in rollups_text(history, "2026")
     assert "medsales-history" in history._repr_html_()
     assert "No alerts." in alerts_text(_history_of(policy(), {"E1": ["90"] * 4}))
+
+
+# --- the demo department over two years -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_history() -> History:
+    from medsales import default_policy
+    from medsales.cli._common import demo_inputs
+
+    pol = default_policy()
+    inputs = demo_inputs(pol)
+    return appraise_history(
+        pol,
+        [f"{y}-Q{q}" for y in (2025, 2026) for q in range(1, 5)],
+        employees=inputs.employees,
+        measurements=inputs.measurements,
+        incidents=inputs.incidents,
+        ratings=inputs.ratings,
+        surveys=inputs.surveys,
+    )
+
+
+def test_every_document_of_the_demo_history_loads_back_byte_identical(
+    demo_history: History,
+) -> None:
+    from medsales import Appraisal
+
+    pol = demo_history.policy
+    for cohort in demo_history.cohorts:
+        text = cohort.to_json()
+        assert CohortResult.from_json(text, policy=pol).to_json() == text
+        assert CohortResult.from_json(text).to_json() == text
+        for a in cohort.appraisals:
+            doc = a.to_json()
+            again = Appraisal.from_json(doc, policy=pol)
+            assert again.to_json() == doc
+            assert again.explain() == a.explain()
+
+
+def test_the_demo_shows_a_trend_a_roll_up_and_alerts(demo_history: History) -> None:
+    def mean(year: int) -> Fraction:
+        scores = [
+            Fraction(a.score)
+            for c in demo_history.cohorts
+            if c.period.start.year == year
+            for a in c.appraisals
+            if a.score is not None
+        ]
+        return sum(scores, Fraction(0)) / len(scores)
+
+    assert mean(2026) > mean(2025)  # most people did a little better
+    rollups = demo_history.rollups("2026")
+    assert len(rollups) == len(demo_history.cohort("2026-Q4").appraisals)
+    assert all(r.score is not None for r in rollups)
+    joiner = next(r for r in rollups if r.parts[0].reason == "not_appraised")
+    assert [p.counted for p in joiner.parts] == [False, False, True, True]
+    assert demo_history.alerts  # the default policy's alert: two quarters at C or below
+    assert all(len(a.periods) >= 2 for a in demo_history.alerts)

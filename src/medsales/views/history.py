@@ -49,8 +49,8 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "transitions": "Grade transitions {a} → {b} (rows: {a}, columns: {b})",
         "alerts": "Alerts (for a conversation, not a verdict: a low grade alone does not prove "
         "anyone unfit for the job)",
-        "alert": "{employee} {name}: graded at most {grade} in {count} consecutive periods "
-        "({periods})",
+        "rule": "grade at most {grade} in {count} or more consecutive periods",
+        "alert": "{employee} {name}: {periods}",
         "no_alerts": "No alerts.",
         "rollups": "Roll-up into {period}",
     },
@@ -78,7 +78,8 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "name": "姓名",
         "transitions": "等级变动 {a} → {b}（行：{a}，列：{b}）",
         "alerts": "提示（用于沟通，而非结论：仅凭较低的等级不能证明员工不能胜任工作）",
-        "alert": "{employee} {name}：连续 {count} 期等级不高于 {grade}（{periods}）",
+        "rule": "连续 {count} 期或以上等级不高于 {grade}",
+        "alert": "{employee} {name}：{periods}",
         "no_alerts": "没有提示。",
         "rollups": "汇总至 {period}",
     },
@@ -106,7 +107,8 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "name": "姓名",
         "transitions": "等級變動 {a} → {b}（行：{a}，列：{b}）",
         "alerts": "提示（用於溝通，而非結論：僅憑較低的等級不能證明員工不能勝任工作）",
-        "alert": "{employee} {name}：連續 {count} 期等級不高於 {grade}（{periods}）",
+        "rule": "連續 {count} 期或以上等級不高於 {grade}",
+        "alert": "{employee} {name}：{periods}",
         "no_alerts": "沒有提示。",
         "rollups": "匯總至 {period}",
     },
@@ -118,15 +120,22 @@ def _width(text: str) -> int:
     return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> str:
-    """A plain-text table, columns aligned for Chinese characters, numbers on the right."""
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right_from: int = 1,
+    right_to: int | None = None,
+) -> str:
+    """A plain-text table, columns aligned for Chinese characters, numbers (the columns
+    from ``right_from`` up to ``right_to``) on the right."""
+    last = len(header) if right_to is None else right_to
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
         out = []
         for i, cell in enumerate(cells):
             gap = " " * (widths[i] - _width(cell))
-            out.append(gap + cell if i >= right_from else cell + gap)
+            out.append(gap + cell if right_from <= i < last else cell + gap)
         return "  ".join(out).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
@@ -154,7 +163,7 @@ def explain_rollup(rollup: RollupResult, lang: str = "en") -> str:
         ]
         for p in rollup.parts
     ]
-    table = _table([w["period"], w["score"], w["weight"], ""], rows)
+    table = _table([w["period"], w["score"], w["weight"], ""], rows, right_to=3)
     out.extend("  " + line for line in table.splitlines())
     out.append("")
     out.append(f"  {w['formula']}")
@@ -210,14 +219,17 @@ def alerts_text(history: History, lang: str = "en") -> str:
     w = pick(WORDS, lang)
     names = history.names
     lines = [w["alerts"]]
+    current = None
     for alert in history.alerts:
+        if alert.alert is not current:
+            current = alert.alert
+            rule = w["rule"].format(grade=current.grade_at_most, count=current.consecutive)
+            lines.append(f"  {current.name.text(lang)} ({rule})" if current.name else f"  {rule}")
         lines.append(
-            "  "
+            "    "
             + w["alert"].format(
                 employee=alert.employee_id,
                 name=names.get(alert.employee_id, ""),
-                grade=alert.alert.grade_at_most,
-                count=len(alert.periods),
                 periods=", ".join(
                     f"{p} {g}" for p, g in zip(alert.periods, alert.grades, strict=True)
                 ),

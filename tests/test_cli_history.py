@@ -1,0 +1,66 @@
+"""``medsales history``: series, transitions, roll-ups and alerts from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from medsales.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_history_of_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "history", "--demo")
+    assert code == 0
+    assert out.startswith("Grades by period\n")
+    header = out.splitlines()[1].split()
+    assert header[:3] == ["employee", "name", "2025-Q1"]
+    assert header[-1] == "2026-Q4"
+    assert "Grade transitions 2026-Q3 → 2026-Q4" in out
+    assert "Grade transitions 2025-Q4 → 2026-Q4" in out
+    assert "Roll-up into 2026" in out
+    assert "a low grade alone does not prove anyone unfit for the job" in out
+    assert "E021 罗文: 2026-Q1 D, 2026-Q2 D, 2026-Q3 D, 2026-Q4 D" in out
+
+
+def test_history_in_chinese_and_one_roll_up_explained(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "history", "--demo", "--lang", "zh-Hant", "--employee", "E005")
+    assert code == 0
+    assert "匯總得分: 99.04" in out
+    code, _, err = run(
+        capsys, "history", "--demo", "--periods", "2026-Q1", "2026-Q2", "--rollup", "2026-H1"
+    )
+    assert code == 1
+    assert "2026-H1 is a half, but the policy rolls up into a year" in err
+
+
+def test_history_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "history")
+    assert code == 2
+    assert "--employees, --measurements, --periods" in err
+    code, _, err = run(capsys, "history", "--demo", "--employee", "E999")
+    assert code == 1
+    assert err.startswith("medsales: error: employee_id: 'E999' was appraised in none")
+    code, _, err = run(capsys, "history", "--demo", "--periods", "2026", "2026-Q1")
+    assert code == 1
+    assert "overlap" in err
+
+
+def test_history_from_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "demo", "--export", str(tmp_path))[0] == 0
+    files = [
+        f"--{kind}={tmp_path / (kind + '.csv')}"
+        for kind in ("employees", "measurements", "incidents", "ratings", "surveys")
+    ]
+    code, out, _ = run(
+        capsys, "history", *files, "--periods", "2025-Q4", "2026-Q4", "--rollup", "2026"
+    )
+    assert code == 0
+    assert "Grade transitions 2025-Q4 → 2026-Q4" in out
+    assert "2026-Q1" in out  # named in the roll-up, though not appraised here
