@@ -64,3 +64,28 @@ def test_history_from_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     assert code == 0
     assert "Grade transitions 2025-Q4 → 2026-Q4" in out
     assert "2026-Q1" in out  # named in the roll-up, though not appraised here
+
+
+def test_report_over_several_periods(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "history.html"
+    code, _, err = run(
+        capsys, "report", "--demo", "--history", "2026-Q3", "2026-Q4", "-o", str(out)
+    )
+    assert code == 0
+    assert "wrote the report of 2 periods (2026-Q3 – 2026-Q4)" in err
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page
+    assert page.count("<svg") == 2 + 42  # team trend, one transition map, each person
+    for section in ("series", "teams", "transitions", "rollup", "alerts", "people"):
+        assert f'<section id="{section}">' in page
+    assert "Guiding Case No. 18" in page
+    again = tmp_path / "again.html"
+    run(capsys, "report", "--demo", "--history", "2026-Q3", "2026-Q4", "-o", str(again))
+    assert again.read_bytes() == out.read_bytes()  # the same history, the same bytes
+    code, _, err = run(
+        capsys, "report", "--demo", "--history", "--period", "2026-Q4", "-o", str(out)
+    )
+    assert code == 2
+    assert "leave out --period" in err

@@ -178,3 +178,48 @@ def test_without_matplotlib_the_error_names_the_extra(monkeypatch: pytest.Monkey
     monkeypatch.delitem(sys.modules, "medsales.views.plots")
     with pytest.raises(ImportError, match=r"pip install 'medsales\[plots\]'"):
         importlib.import_module("medsales.views.plots")
+
+
+# --------------------------------------------------------------------------- many periods
+
+
+@pytest.fixture(scope="module")
+def history() -> medsales.History:
+    inputs = {k: getattr(csvio, f"read_{k}")(io.StringIO(demo_file_text(k))) for k in DEMO_FILES}
+    return medsales.appraise_history(
+        medsales.default_policy(),
+        [f"{y}-Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)],
+        **inputs,
+    )
+
+
+def test_a_person_s_trend_has_a_point_per_period_and_the_roll_up(history: Any) -> None:
+    ax = plots.score_trend(history, "E026", rollup="2026")
+    line, rolled = ax.get_lines()[:2]
+    ys = list(line.get_ydata())
+    assert len(ys) == 8
+    assert sum(1 for y in ys if y == y) == 2  # joined in 2026-08: two quarters with a score
+    assert list(rolled.get_ydata()) == [65.89, 65.89]
+    assert [t.get_text() for t in ax.get_xticklabels()][-1] == "2026-Q4"
+
+
+def test_team_trends_are_the_mean_scores_of_each_team(history: Any) -> None:
+    ax = plots.team_trend(history)
+    lines = {
+        line.get_label(): list(line.get_ydata())
+        for line in ax.get_lines()
+        if line.get_label()[0] in "E—"
+    }
+    q4 = history.cohort("2026-Q4")
+    team = next(s for s in q4.by_team if s.key == "E002")
+    assert lines["E002"][-1] == pytest.approx(float(team.mean))
+
+
+def test_the_transition_heat_map_counts_everyone(history: Any) -> None:
+    ax = plots.grade_transitions(history, "2025-Q4", "2026-Q4", lang="zh-Hans")
+    (image,) = ax.get_images()
+    matrix = image.get_array()
+    assert matrix.shape == (6, 6)
+    table = history.transitions("2025-Q4", "2026-Q4")
+    assert int(matrix.sum()) == sum(sum(r.values()) for r in table.values())
+    assert int(matrix[0][0]) == table["S"]["S"]

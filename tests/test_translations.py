@@ -11,7 +11,7 @@ import pytest
 import medsales
 from medsales.engine.notes import Note
 from medsales.labels import LANGUAGES, pick
-from medsales.views import explain, history, messages, plots, report
+from medsales.views import explain, history, history_report, messages, plots, report
 from medsales.views import html as notebook
 from medsales.views import text as render
 
@@ -25,6 +25,8 @@ TABLES: dict[str, Mapping[str, object]] = {
     "notebook._WORDS": notebook._WORDS,
     "plots._WORDS": plots._WORDS,
     "history.WORDS": history.WORDS,
+    "plots._TREND_WORDS": plots._TREND_WORDS,
+    "history_report._TEXT": history_report._TEXT,
     "render.DEMO_TITLE": render.DEMO_TITLE,
     "render.WHATIF_WORDS": render.WHATIF_WORDS,
 }

@@ -47,6 +47,13 @@ def register(commands: Any) -> None:
         "-o", "--out", metavar="FILE", required=True, help="the HTML file to write (atomically)"
     )
     report.add_argument("--title", help="the report's title")
+    report.add_argument(
+        "--history",
+        nargs="*",
+        metavar="LABEL",
+        help="a report over several periods (trends, transitions, roll-up, alerts): the "
+        "period labels, or none with --demo for its last eight quarters",
+    )
 
     calibrate = commands.add_parser(
         "calibrate",
@@ -157,6 +164,11 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 
 def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    if args.history is not None:
+        from medsales.cli.history import run_report as run_history_report
+
+        run_history_report(args, out, err)
+        return
     from medsales.cli._inputs import cohort_of
     from medsales.io import csv as csvio
 

@@ -16,6 +16,7 @@ from medsales.cli._common import (
 )
 from medsales.cohort.history import History, appraise_history
 from medsales.errors import InputError
+from medsales.io import csv as csvio
 from medsales.periods import Period
 
 
@@ -144,3 +145,23 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         print(f"medsales: note: no roll-up: {exc}", file=err)
     print(file=out)
     out.write(alerts_text(history, args.lang))
+
+
+def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    """``medsales report --history``: the history as one self-contained HTML file."""
+    try:
+        from medsales.views.history_report import render_history_report
+    except ImportError as exc:
+        raise InputError(str(exc), expected="pip install 'medsales[plots]'") from None
+    if args.period:
+        raise UsageError("--history takes the period labels itself; leave out --period")
+    args.periods = args.history or None
+    history = build(args)
+    csvio.write_text_atomic(
+        args.out, render_history_report(history, lang=args.lang, title=args.title)
+    )
+    print(
+        f"wrote the report of {len(history.periods)} periods "
+        f"({history.periods[0].label} – {history.periods[-1].label}) to {args.out}",
+        file=err,
+    )

@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from medsales.cohort.appraise import CohortResult
+from medsales.cohort.history import History
 from medsales.engine.results import Appraisal
 from medsales.errors import InputError
 from medsales.labels import pick
@@ -41,7 +42,10 @@ __all__ = [
     "cjk_font",
     "contribution_waterfall",
     "grade_distribution",
+    "grade_transitions",
     "score_histogram",
+    "score_trend",
+    "team_trend",
 ]
 
 CJK_FONTS: Final = (
@@ -327,4 +331,195 @@ def contribution_waterfall(
         **font,
     )
     ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+# --------------------------------------------------------------------------- many periods
+
+_TREND_WORDS: Final = {
+    "en": {
+        "trend": "Scores by period",
+        "team_trend": "Mean score by team",
+        "transitions": "Grade transitions {a} → {b}",
+        "period": "period",
+        "score": "final score",
+        "mean": "mean final score",
+        "from": "grade in {a}",
+        "to": "grade in {b}",
+        "rollup": "roll-up {period}: {score} {grade}",
+        "team": "team (manager)",
+    },
+    "zh-Hans": {
+        "trend": "各期得分",
+        "team_trend": "各团队平均得分",
+        "transitions": "等级变动 {a} → {b}",
+        "period": "考核期",
+        "score": "最终得分",
+        "mean": "平均最终得分",
+        "from": "{a} 等级",
+        "to": "{b} 等级",
+        "rollup": "{period} 汇总：{score} {grade}",
+        "team": "团队（经理）",
+    },
+    "zh-Hant": {
+        "trend": "各期得分",
+        "team_trend": "各團隊平均得分",
+        "transitions": "等級變動 {a} → {b}",
+        "period": "考核期",
+        "score": "最終得分",
+        "mean": "平均最終得分",
+        "from": "{a} 等級",
+        "to": "{b} 等級",
+        "rollup": "{period} 匯總：{score} {grade}",
+        "team": "團隊（經理）",
+    },
+}
+
+
+def _grade_lines(ax: Axes, history: History, low: float, high: float) -> None:
+    """Dashed lines at the grade bands' minimums that fall in [low, high]."""
+    for grade in history.policy.grades[:-1]:
+        edge = float(grade.min)
+        if low <= edge <= high:
+            ax.axhline(edge, color="#8a949e", linestyle="--", linewidth=0.7)
+            ax.annotate(
+                grade.id,
+                (1.0, edge),
+                xycoords=("axes fraction", "data"),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize="small",
+                color="#555555",
+            )
+
+
+def score_trend(
+    history: History,
+    employee_id: str,
+    ax: Axes | None = None,
+    *,
+    lang: str = "en",
+    rollup: str | None = None,
+) -> Axes:
+    """One person's final score period by period, each point labelled with its grade, the
+    grade bands' minimums dashed; with ``rollup`` (e.g. ``"2026"``) the roll-up score of
+    that year or half drawn across its periods.
+
+    Periods without a score (not appraised, incomplete) are gaps in the line.
+    """
+    lang, font = _language(lang)
+    w = pick(_TREND_WORDS, lang)
+    series = {a.period: a for a in history.series(employee_id) if a.period is not None}
+    periods = history.periods
+    ax = _axes(ax, (max(6.0, 0.8 * len(periods) + 2), 3.8))
+    scores = []
+    for p in periods:
+        score = series[p].score if p in series else None
+        scores.append(math.nan if score is None else float(score))
+    ax.plot(range(len(periods)), scores, marker="o", color="#1f5fa8", linewidth=1.6)
+    for i, p in enumerate(periods):
+        a = series.get(p)
+        if a is not None and a.score is not None and a.grade is not None:
+            ax.annotate(
+                a.grade,
+                (i, float(a.score)),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                fontsize="small",
+            )
+    present = [s for s in scores if not math.isnan(s)]
+    if rollup is not None:
+        r = history.rollup(employee_id, rollup)
+        inside = [i for i, p in enumerate(periods) if r.period.start <= p.start <= r.period.end]
+        if r.score is not None and inside:
+            ax.plot(
+                [inside[0] - 0.3, inside[-1] + 0.3],
+                [float(r.score)] * 2,
+                color="#2e7d32",
+                linewidth=2.2,
+                alpha=0.7,
+                label=w["rollup"].format(period=r.period.label, score=r.score, grade=r.grade),
+            )
+            present.append(float(r.score))
+            _legend(ax, "", font)
+    low, high = (min(present), max(present)) if present else (0.0, 100.0)
+    _grade_lines(ax, history, low - 10, high + 10)
+    ax.set_ylim(max(0.0, low - 10), high + 10)
+    ax.set_xticks(range(len(periods)), labels=[p.label for p in periods], rotation=30)
+    ax.set_ylabel(w["score"], **font)
+    name = history.names.get(employee_id, "") if lang != "en" else ""
+    ax.set_title(f"{w['trend']}: {employee_id} {name}".strip(), **font)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def team_trend(history: History, ax: Axes | None = None, *, lang: str = "en") -> Axes:
+    """The mean final score of each team (a manager's direct reports, as in each period)
+    period by period: one line per team, the grade bands' minimums dashed."""
+    lang, font = _language(lang)
+    w = pick(_TREND_WORDS, lang)
+    periods = history.periods
+    ax = _axes(ax, (max(6.5, 0.8 * len(periods) + 3), 4.0))
+    teams: dict[str, list[float]] = {}
+    for i, cohort in enumerate(history.cohorts):
+        sums: dict[str, list[Fraction]] = {}
+        for a in cohort.appraisals:
+            if a.score is not None:
+                team = cohort.team_of(a.employee_id or "") or "—"
+                sums.setdefault(team, []).append(Fraction(a.score))
+        for team, scores in sums.items():
+            line = teams.setdefault(team, [math.nan] * len(periods))
+            line[i] = float(sum(scores, Fraction(0)) / len(scores))
+    names = history.names
+    every: list[float] = []
+    for team in sorted(teams):
+        label = f"{team} {names.get(team, '')}".strip() if lang != "en" else team
+        ax.plot(range(len(periods)), teams[team], marker="o", linewidth=1.4, label=label)
+        every.extend(v for v in teams[team] if not math.isnan(v))
+    low, high = (min(every), max(every)) if every else (0.0, 100.0)
+    _grade_lines(ax, history, low - 5, high + 5)
+    ax.set_ylim(max(0.0, low - 5), high + 5)
+    ax.set_xticks(range(len(periods)), labels=[p.label for p in periods], rotation=30)
+    ax.set_ylabel(w["mean"], **font)
+    ax.set_title(w["team_trend"], **font)
+    ax.spines[["top", "right"]].set_visible(False)
+    if teams:
+        _legend(ax, w["team"], font)
+    return ax
+
+
+def grade_transitions(
+    history: History, a: str, b: str, ax: Axes | None = None, *, lang: str = "en"
+) -> Axes:
+    """A heat map of how many people went from each grade in ``a`` (rows) to each grade
+    in ``b`` (columns), counts written in the cells; ``—`` is no grade (not appraised, or
+    incomplete). The Axes holds one image of ``grades + 1`` squared cells."""
+    lang, font = _language(lang)
+    w = pick(_TREND_WORDS, lang)
+    first, second = history.cohort(a).period.label, history.cohort(b).period.label
+    table = history.transitions(a, b)
+    keys = list(table)
+    matrix = [[table[r][c] for c in keys] for r in keys]
+    ax = _axes(ax, (5.2, 4.4))
+    most = max(max(row) for row in matrix) or 1
+    ax.imshow(matrix, cmap="Blues", vmin=0, vmax=most)
+    for i, row in enumerate(matrix):
+        for j, n in enumerate(row):
+            if n:
+                ax.text(
+                    j,
+                    i,
+                    str(n),
+                    ha="center",
+                    va="center",
+                    fontsize="small",
+                    color="white" if n > most / 2 else "#1f2328",
+                )
+    ax.set_xticks(range(len(keys)), labels=keys)
+    ax.set_yticks(range(len(keys)), labels=keys)
+    ax.set_xlabel(w["to"].format(b=second), **font)
+    ax.set_ylabel(w["from"].format(a=first), **font)
+    ax.set_title(w["transitions"].format(a=first, b=second), **font)
     return ax
