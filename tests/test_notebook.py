@@ -72,6 +72,12 @@ def test_the_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert "陈志强" in seen
     assert "sales_revenue" in seen  # the pivot of points by KPI
     assert "42 appraisals explained" in seen
+    assert "8 quarters, 42 people" in seen
+    assert "Roll-up score: 65.89" in seen  # the mid-year joiner's 2026, explained
+    assert "2026-Q1 left out of the roll-up" in seen
+    assert "E021 罗文" in seen  # an alert
     images = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 2  # the grade distribution with the histogram, and a waterfall
+    # the grade distribution with the histogram, a waterfall, the teams' trends with the
+    # transition heat map, and one person's trend
+    assert len(images) == 4
     assert os.listdir(tmp_path) == []  # the notebook writes no files
