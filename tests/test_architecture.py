@@ -51,6 +51,9 @@ LAZY_REACHES: dict[tuple[str, str], str] = {
     ("medsales.engine.results", "medsales.views.html"): "Appraisal._repr_html_",
     ("medsales.cohort.appraise", "medsales.views.html"): "CohortResult._repr_html_",
     ("medsales.cohort", "medsales.analysis.calibration"): "old names, warned, one release",
+    ("medsales.cohort.history", "medsales.views.history"): "RollupResult.explain(), "
+    "History._repr_html_",
+    ("medsales.cohort.history", "medsales.io.pandas"): "History.to_frame()",
 }
 """Upward imports allowed inside a function only: results reaching views (STYLE.md)."""
 

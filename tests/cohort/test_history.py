@@ -389,7 +389,7 @@ def test_the_history_as_text_and_html() -> None:
 @pytest.fixture(scope="module")
 def demo_history() -> History:
     from medsales import default_policy
-    from medsales.cli._common import demo_inputs
+    from medsales.cli._inputs import demo_inputs
 
     pol = default_policy()
     inputs = demo_inputs(pol)

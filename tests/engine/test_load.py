@@ -26,7 +26,7 @@ from medsales import (
     cohort_json_schema,
     default_policy,
 )
-from medsales.cli._common import demo_inputs
+from medsales.cli._inputs import demo_inputs
 from medsales.engine.load import StoredPolicy
 from medsales.numbers import Shown, display
 

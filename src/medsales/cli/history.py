@@ -4,20 +4,13 @@ between two periods, each person's roll-up into a year (or a half), and the aler
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from medsales.cli._common import (
-    LANGS,
-    UsageError,
-    demo_inputs,
-    latest_complete_quarter,
-    load,
-    read_files,
-)
-from medsales.cohort.history import History, appraise_history
-from medsales.errors import InputError
-from medsales.io import csv as csvio
-from medsales.periods import Period
+from medsales.cli._common import UsageError, add_lang, add_problem_options
+
+if TYPE_CHECKING:
+    from medsales.cohort.history import History
+    from medsales.periods import Period
 
 
 def register(commands: Any) -> None:
@@ -30,11 +23,13 @@ def register(commands: Any) -> None:
     history.add_argument(
         "--demo", action="store_true", help="use the bundled demo department instead of files"
     )
-    history.add_argument("--employees", metavar="FILE")
-    history.add_argument("--measurements", metavar="FILE")
-    history.add_argument("--incidents", metavar="FILE")
-    history.add_argument("--ratings", metavar="FILE")
-    history.add_argument("--surveys", metavar="FILE")
+    history.add_argument("--employees", metavar="FILE", help="the roster (as for appraise)")
+    history.add_argument(
+        "--measurements", metavar="FILE", help="KPI actuals and targets of every period"
+    )
+    history.add_argument("--incidents", metavar="FILE", help="conduct incidents")
+    history.add_argument("--ratings", metavar="FILE", help="360° ratings")
+    history.add_argument("--surveys", metavar="FILE", help="customer survey responses")
     history.add_argument(
         "--periods",
         metavar="LABEL",
@@ -51,12 +46,13 @@ def register(commands: Any) -> None:
     history.add_argument(
         "--employee", metavar="ID", help="explain this person's roll-up instead of the tables"
     )
-    history.add_argument("--lang", choices=LANGS, default="en")
+    add_lang(history)
     history.add_argument(
         "--no-distribution",
         action="store_true",
         help="leave grades as scored, even if the policy has a distribution",
     )
+    add_problem_options(history)
     history.set_defaults(run=run)
 
 
@@ -70,6 +66,9 @@ def _quarters_before(last: Period, count: int) -> list[Period]:
 
 def build(args: argparse.Namespace) -> History:
     """The history the arguments ask for: the files' periods, or the demo's two years."""
+    from medsales.cli._inputs import demo_inputs, latest_complete_quarter, load, read_files
+    from medsales.cohort.history import appraise_history
+
     policy = load(args.policy)
     if args.demo:
         inputs = demo_inputs(policy)
@@ -102,6 +101,8 @@ def build(args: argparse.Namespace) -> History:
 def rollup_label(history: History, label: str | None) -> Period:
     """The larger period to roll up into: the one asked for, or the one of the policy's
     ``into`` (a year by default) that holds the last period."""
+    from medsales.periods import Period
+
     policy = history.policy
     if label is not None:
         return Period.parse(label, policy.fiscal_year_start, policy.fiscal_year_named_by)
@@ -113,6 +114,7 @@ def rollup_label(history: History, label: str | None) -> Period:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.errors import InputError
     from medsales.views.history import (
         alerts_text,
         rollups_text,
@@ -149,6 +151,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     """``medsales report --history``: the history as one self-contained HTML file."""
+    from medsales.errors import InputError
+    from medsales.io import csv as csvio
+
     try:
         from medsales.views.history_report import render_history_report
     except ImportError as exc:

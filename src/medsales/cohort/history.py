@@ -338,10 +338,14 @@ class History:
         return history_html(self)
 
 
-def _rollup(history: History, employee_id: str, larger: Period) -> RollupResult:
+def _positions(
+    history: History, larger: Period
+) -> tuple[tuple[Period, ...], dict[Period, CohortResult]]:
+    """The periods of ``larger`` (of the kind the history appraised inside it), and the
+    cohorts the history has of them; a label the policy does not roll up into, or periods
+    that do not tile it, are errors."""
     policy = history.policy
     into = policy.rollup.into if policy.rollup is not None else "year"
-    how = policy.rollup.weights if policy.rollup is not None else "equal"
     if larger.kind != into:
         raise PeriodError(
             f"{larger.label} is a {larger.kind}, but the policy rolls up into a {into}",
@@ -375,6 +379,7 @@ def _rollup(history: History, employee_id: str, larger: Period) -> RollupResult:
             expected="quarters only, or months only",
         )
     positions = larger.subperiods(kind)
+    how = policy.rollup.weights if policy.rollup is not None else "equal"
     if isinstance(how, tuple) and len(how) != len(positions):
         raise InputError(
             f"[rollup] lists {len(how)} weights, but a {larger.kind} has {len(positions)} {kind}s",
@@ -382,42 +387,56 @@ def _rollup(history: History, employee_id: str, larger: Period) -> RollupResult:
             value=[str(w) for w in how],
             expected=f"{len(positions)} weights, one per {kind} in order",
         )
-    by_period = {c.period: c for c in inside}
+    return positions, {c.period: c for c in inside}
+
+
+def _part(
+    history: History, employee_id: str, i: int, p: Period, cohort: CohortResult | None
+) -> tuple[RollupPart, Note | None]:
+    """One period of a roll-up: its published score and weight, or why it is left out."""
+    policy = history.policy
+    how = policy.rollup.weights if policy.rollup is not None else "equal"
+    if cohort is None:
+        return RollupPart(p.label, None, None, False, "not_in_history"), Note.of(
+            "rollup_not_in_history", period=p.label
+        )
+    appraisal = next((a for a in cohort.appraisals if a.employee_id == employee_id), None)
+    if appraisal is None:
+        return RollupPart(p.label, None, None, False, "not_appraised"), Note.of(
+            "rollup_not_appraised", period=p.label
+        )
+    if not appraisal.complete or appraisal.score is None:
+        return RollupPart(p.label, None, None, False, "incomplete"), Note.of(
+            "rollup_incomplete", period=p.label, reason=appraisal.reason or ""
+        )
+    if how == "equal":
+        weight = Fraction(1)
+    elif how == "active_days":
+        weight = Fraction(_active_days(history.active.get(employee_id, ()), p))
+    else:
+        assert isinstance(how, tuple)
+        weight = Fraction(how[i])
+    return RollupPart(p.label, appraisal.score, weight, True), None
+
+
+def _rollup(history: History, employee_id: str, larger: Period) -> RollupResult:
+    """Σ wᵢ × scoreᵢ / Σ wᵢ over the periods that count, exact, rounded once, graded."""
+    policy = history.policy
+    positions, by_period = _positions(history, larger)
     parts: list[RollupPart] = []
     notes: list[Note] = []
-    total_weight = Fraction(0)
-    total = Fraction(0)
     for i, p in enumerate(positions):
-        cohort = by_period.get(p)
-        appraisal = None
-        if cohort is not None:
-            appraisal = next((a for a in cohort.appraisals if a.employee_id == employee_id), None)
-        if cohort is None:
-            parts.append(RollupPart(p.label, None, None, False, "not_in_history"))
-            notes.append(Note.of("rollup_not_in_history", period=p.label))
-            continue
-        if appraisal is None:
-            parts.append(RollupPart(p.label, None, None, False, "not_appraised"))
-            notes.append(Note.of("rollup_not_appraised", period=p.label))
-            continue
-        if not appraisal.complete or appraisal.score is None:
-            parts.append(RollupPart(p.label, None, None, False, "incomplete"))
-            notes.append(
-                Note.of("rollup_incomplete", period=p.label, reason=appraisal.reason or "")
-            )
-            continue
-        if how == "equal":
-            weight = Fraction(1)
-        elif how == "active_days":
-            weight = Fraction(_active_days(history.active.get(employee_id, ()), p))
-        else:
-            assert isinstance(how, tuple)
-            weight = Fraction(how[i])
-        parts.append(RollupPart(p.label, appraisal.score, weight, True))
-        total_weight += weight
-        total += weight * Fraction(appraisal.score)
+        part, note = _part(history, employee_id, i, p, by_period.get(p))
+        parts.append(part)
+        if note is not None:
+            notes.append(note)
+    counted = [(p.weight, p.score) for p in parts if p.counted]
+    total_weight = sum((w for w, _ in counted if w is not None), Fraction(0))
     exact = score = grade = None
     if total_weight > 0:
+        total = sum(
+            (w * Fraction(s) for w, s in counted if w is not None and s is not None), Fraction(0)
+        )
         exact = total / total_weight
         score = quantize(exact, policy.score_places, policy.rounding)
         grade = grade_for(policy, score).id
@@ -433,6 +452,7 @@ def _rollup(history: History, employee_id: str, larger: Period) -> RollupResult:
             )
     else:
         notes.append(Note.of("rollup_empty", period=larger.label))
+    how = policy.rollup.weights if policy.rollup is not None else "equal"
     return RollupResult(
         policy=policy,
         employee_id=employee_id,

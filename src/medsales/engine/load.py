@@ -26,7 +26,7 @@ from medsales.numbers import Shown, display
 from medsales.periods import Period
 
 if TYPE_CHECKING:
-    from medsales.engine.results import Appraisal
+    from medsales.engine.results import Appraisal, ConductAdjustment, LineResult, Segment
     from medsales.policy.models import Policy
 
 __all__ = [
@@ -310,13 +310,7 @@ def appraisal_from_dict(
     path: str = "",
 ) -> Appraisal:
     """An :class:`~medsales.engine.results.Appraisal` rebuilt from its document."""
-    from medsales.engine.results import (
-        APPRAISAL_FORMAT,
-        Appraisal,
-        ConductAdjustment,
-        LineResult,
-        Segment,
-    )
+    from medsales.engine.results import APPRAISAL_FORMAT, Appraisal
 
     r = _Reader(data, path)
     if data.get("format") != APPRAISAL_FORMAT:
@@ -333,63 +327,9 @@ def appraisal_from_dict(
     if label is not None:
         period = (period_of or {}).get(label) or _period(policy, label, f"{path}period")
 
-    lines = []
-    for lpath, item in r.items("lines"):
-        lr = _Reader(item, lpath)
-        status = lr.text("status")
-        if status not in ("scored", "zero", "not_applicable", "missing"):
-            raise lr._bad("status", "scored, zero, not_applicable or missing")
-        lines.append(
-            LineResult(
-                section=lr.text("section"),
-                kpi=lr.text("kpi"),
-                weight=lr.decimal("weight"),
-                section_weight=lr.decimal("section_weight"),
-                status=status,  # type: ignore[arg-type]
-                actual=lr.opt_fraction("actual"),
-                target=lr.opt_fraction("target"),
-                x=lr.opt_fraction("x"),
-                points=lr.opt_fraction("points"),
-                effective_weight=lr.fraction("effective_weight"),
-                contribution=lr.fraction("contribution"),
-                notes=_notes(lr),
-            )
-        )
-    conduct = []
-    for cpath, item in r.items("conduct"):
-        cr = _Reader(item, cpath)
-        conduct.append(
-            ConductAdjustment(
-                rule=cr.text("rule"),
-                severity=cr.text("severity"),
-                date=None if cr.get("date") is None else cr.date("date"),
-                note=cr.text("note"),
-                counted=cr.flag("counted"),
-                deduct=cr.decimal("deduct"),
-                grade_cap=cr.opt_text("grade_cap"),
-                veto=cr.flag("veto"),
-            )
-        )
-    segments = []
-    for spath, item in r.items("segments"):
-        sr = _Reader(item, spath)
-        days = sr.get("days")
-        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-            raise sr._bad("days", "a whole number of days, 1 or more")
-        segments.append(
-            Segment(
-                role=sr.text("role"),
-                start=sr.date("start"),
-                end=sr.date("end"),
-                days=days,
-                appraisal=appraisal_from_dict(
-                    sr.get("appraisal"),
-                    policy,
-                    period_of=period_of,
-                    path=f"{spath}appraisal.",
-                ),
-            )
-        )
+    lines = _lines(r)
+    conduct = _conduct(r)
+    segments = _segments(r, policy, period_of)
     extra: dict[str, Any] = {}
     if "sections" in data and "sections" in attrs.fields_dict(Appraisal):
         extra["sections"] = _sections(data["sections"], f"{path}sections")  # pragma: no cover
@@ -417,6 +357,81 @@ def appraisal_from_dict(
         engine=None if engine is None else dict(engine),
         **extra,
     )
+
+
+def _lines(r: _Reader) -> list[LineResult]:
+    """The scorecard lines of a document."""
+    from medsales.engine.results import LineResult
+
+    lines = []
+    for lpath, item in r.items("lines"):
+        lr = _Reader(item, lpath)
+        status = lr.text("status")
+        if status not in ("scored", "zero", "not_applicable", "missing"):
+            raise lr._bad("status", "scored, zero, not_applicable or missing")
+        lines.append(
+            LineResult(
+                section=lr.text("section"),
+                kpi=lr.text("kpi"),
+                weight=lr.decimal("weight"),
+                section_weight=lr.decimal("section_weight"),
+                status=status,  # type: ignore[arg-type]
+                actual=lr.opt_fraction("actual"),
+                target=lr.opt_fraction("target"),
+                x=lr.opt_fraction("x"),
+                points=lr.opt_fraction("points"),
+                effective_weight=lr.fraction("effective_weight"),
+                contribution=lr.fraction("contribution"),
+                notes=_notes(lr),
+            )
+        )
+    return lines
+
+
+def _conduct(r: _Reader) -> list[ConductAdjustment]:
+    """The conduct adjustments of a document."""
+    from medsales.engine.results import ConductAdjustment
+
+    conduct = []
+    for cpath, item in r.items("conduct"):
+        cr = _Reader(item, cpath)
+        conduct.append(
+            ConductAdjustment(
+                rule=cr.text("rule"),
+                severity=cr.text("severity"),
+                date=None if cr.get("date") is None else cr.date("date"),
+                note=cr.text("note"),
+                counted=cr.flag("counted"),
+                deduct=cr.decimal("deduct"),
+                grade_cap=cr.opt_text("grade_cap"),
+                veto=cr.flag("veto"),
+            )
+        )
+    return conduct
+
+
+def _segments(r: _Reader, policy: Policy, period_of: Mapping[str, Period] | None) -> list[Segment]:
+    """The role segments of a document, each with its appraisal rebuilt."""
+    from medsales.engine.results import Segment
+
+    segments = []
+    for spath, item in r.items("segments"):
+        sr = _Reader(item, spath)
+        days = sr.get("days")
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise sr._bad("days", "a whole number of days, 1 or more")
+        segments.append(
+            Segment(
+                role=sr.text("role"),
+                start=sr.date("start"),
+                end=sr.date("end"),
+                days=days,
+                appraisal=appraisal_from_dict(
+                    sr.get("appraisal"), policy, period_of=period_of, path=f"{spath}appraisal."
+                ),
+            )
+        )
+    return segments
 
 
 def _sections(value: Any, path: str) -> Any:  # pragma: no cover - until sections land

@@ -5,12 +5,13 @@ script and no link outside the file; the same history gives the same bytes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from matplotlib.figure import Figure
 
 from medsales.__about__ import __version__
-from medsales.cohort.history import History
+from medsales.cohort.history import History, RollupResult
 from medsales.errors import MedsalesError
 from medsales.labels import pick
 from medsales.views.history import WORDS, alerts_text
@@ -85,7 +86,75 @@ def _table(header: list[str], rows: list[list[str]], numeric_from: int = 2) -> s
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_history_report(
+def _series(history: History, lang: str) -> str:
+    """Everyone's score and grade by period, as a table."""
+    w = pick(WORDS, lang)
+    names = history.names
+    rows = []
+    for eid in history.employee_ids:
+        by = {a.period.label: a for a in history.series(eid) if a.period is not None}
+        cells = []
+        for p in history.periods:
+            a = by.get(p.label)
+            ok = a is not None and a.score is not None and a.grade is not None
+            cells.append(f"{a.score} {a.grade}" if ok and a is not None else w["none"])
+        rows.append([eid, names.get(eid, ""), *cells])
+    return _table([w["employee"], w["name"], *(p.label for p in history.periods)], rows)
+
+
+def _transition_maps(history: History, lang: str) -> list[str]:
+    """Heat maps from the second-to-last period to the last, and from the same period a
+    year before when the history has it."""
+    periods = history.periods
+    pairs = []
+    if len(periods) >= 2:
+        pairs.append((periods[-2], periods[-1]))
+        before = next(
+            (
+                p
+                for p in periods[:-2]
+                if p.kind == periods[-1].kind
+                and p.start.replace(year=p.start.year + 1) == periods[-1].start
+            ),
+            None,
+        )
+        if before is not None:
+            pairs.append((before, periods[-1]))
+    maps = []
+    for i, (earlier, later) in enumerate(pairs):
+        figure = Figure(figsize=(5.2, 4.4))
+        grade_transitions(history, earlier.label, later.label, figure.subplots(), lang=lang)
+        maps.append(f"<figure>{_svg(figure, f'transitions{i}')}</figure>")
+    return maps
+
+
+def _rollup_section(history: History, rollups: Sequence[RollupResult], lang: str) -> str:
+    """Everyone's roll-up: the period scores, the rolled-up score and grade."""
+    if not rollups:
+        return ""
+    t = pick(_TEXT, lang)
+    w = pick(WORDS, lang)
+    names = history.names
+    parts = [p.period for p in rollups[0].parts]
+    rows = [
+        [
+            r.employee_id,
+            names.get(r.employee_id, ""),
+            *(w["none"] if p.score is None else format(p.score, "f") for p in r.parts),
+            w["none"] if r.score is None else format(r.score, "f"),
+            r.grade or w["none"],
+        ]
+        for r in rollups
+    ]
+    return (
+        f'<section id="rollup"><h2>{_e(t["rollup"].format(period=rollups[0].period.label))}'
+        f"</h2><p>{_e(w['formula'])}</p>"
+        + _table([w["employee"], w["name"], *parts, w["final"], w["grade"]], rows)
+        + "</section>"
+    )
+
+
+def render_history_report(  # long: the page, section after section, in reading order
     history: History, *, lang: str = "en", title: str | None = None, rollup: str | None = None
 ) -> str:
     """The history as one self-contained HTML document: grades by period, the teams'
@@ -93,7 +162,6 @@ def render_history_report(
     before when there is one), everyone's roll-up into ``rollup`` (default: the year of the
     last period), the alerts with what they are not, and each person's trend chart."""
     t = pick(_TEXT, lang)
-    w = pick(WORDS, lang)
     policy = history.policy
     periods = history.periods
     names = history.names
@@ -115,65 +183,16 @@ def render_history_report(
             fiscal=periods[-1].fiscal,
         ).label
 
-    # grades by period
-    rows = []
-    for eid in history.employee_ids:
-        by = {a.period.label: a for a in history.series(eid) if a.period is not None}
-        cells = []
-        for p in periods:
-            a = by.get(p.label)
-            ok = a is not None and a.score is not None and a.grade is not None
-            cells.append(f"{a.score} {a.grade}" if ok and a is not None else w["none"])
-        rows.append([eid, names.get(eid, ""), *cells])
-    series = _table([w["employee"], w["name"], *(p.label for p in periods)], rows)
-
+    series = _series(history, lang)
     figure = Figure(figsize=(8.0, 4.2))
     team_trend(history, figure.subplots(), lang=lang)
     teams_svg = _svg(figure, "teams")
-
-    pairs = []
-    if len(periods) >= 2:
-        pairs.append((periods[-2], periods[-1]))
-        before = next(
-            (
-                p
-                for p in periods[:-2]
-                if p.kind == periods[-1].kind
-                and p.start.replace(year=p.start.year + 1) == periods[-1].start
-            ),
-            None,
-        )
-        if before is not None:
-            pairs.append((before, periods[-1]))
-    maps = []
-    for i, (earlier, later) in enumerate(pairs):
-        figure = Figure(figsize=(5.2, 4.4))
-        grade_transitions(history, earlier.label, later.label, figure.subplots(), lang=lang)
-        maps.append(f"<figure>{_svg(figure, f'transitions{i}')}</figure>")
-
+    maps = _transition_maps(history, lang)
     try:
         rollups = history.rollups(rollup)
     except MedsalesError:
         rollups = ()
-    rollup_html = ""
-    if rollups:
-        parts = [p.period for p in rollups[0].parts]
-        rollup_rows = [
-            [
-                r.employee_id,
-                names.get(r.employee_id, ""),
-                *(w["none"] if p.score is None else format(p.score, "f") for p in r.parts),
-                w["none"] if r.score is None else format(r.score, "f"),
-                r.grade or w["none"],
-            ]
-            for r in rollups
-        ]
-        rollup_html = (
-            f'<section id="rollup"><h2>{_e(t["rollup"].format(period=rollups[0].period.label))}'
-            f"</h2><p>{_e(w['formula'])}</p>"
-            + _table([w["employee"], w["name"], *parts, w["final"], w["grade"]], rollup_rows)
-            + "</section>"
-        )
+    rollup_html = _rollup_section(history, rollups, lang)
 
     details = []
     for i, eid in enumerate(history.employee_ids):
