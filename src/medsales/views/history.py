@@ -181,7 +181,7 @@ def explain_rollup(rollup: RollupResult, lang: str = "en") -> str:
     if rollup.notes:
         out.append("")
         out.append(f"{w['notes']}:")
-        out.extend(f"  · {n.text(lang)}" for n in rollup.notes)
+        out.extend(f"  · {n.text(lang, policy)}" for n in rollup.notes)
     return "\n".join(out) + "\n"
 
 
