@@ -255,3 +255,30 @@ def test_the_cli_prints_the_cohort_schema(capsys: pytest.CaptureFixture[str]) ->
 
     assert main(["policy", "schema", "--document", "cohort"]) == 0
     assert json.loads(capsys.readouterr().out) == cohort_json_schema()
+
+
+def test_hostile_documents_are_refused_quickly_with_an_input_error() -> None:
+    """SPEC §21: numbers beyond the limits, deep nesting and long texts are refused."""
+    doc = sheet().to_dict()
+    for value in ("1e999999999", "9" * 101, "0." + "0" * 1200 + "1"):
+        hostile = copy.deepcopy(doc)
+        hostile["score"] = value
+        with pytest.raises(InputError) as info:
+            Appraisal.from_dict(hostile)
+        assert info.value.path == "score"
+    hostile = copy.deepcopy(doc)
+    hostile["reason"] = "x" * 10_001
+    with pytest.raises(InputError, match="longer than"):
+        Appraisal.from_dict(hostile)
+    deep: Any = {}
+    for _ in range(64):
+        deep = {"a": deep}
+    with pytest.raises(InputError, match="nests deeper than 64 levels"):
+        Appraisal.from_json(json.dumps(deep))
+    with pytest.raises(InputError, match="nests deeper"):
+        Appraisal.from_json("[" * 100_000 + "]" * 100_000)
+    shallow: Any = {}
+    for _ in range(62):
+        shallow = {"a": shallow}
+    with pytest.raises(InputError, match="the key 'format' is missing|is not valid here"):
+        Appraisal.from_json(json.dumps(shallow))

@@ -20,9 +20,9 @@ import attrs
 
 from medsales.__about__ import __version__
 from medsales.engine.notes import Note
-from medsales.errors import InputError, MedsalesError
+from medsales.errors import InputError, MedsalesError, shown
 from medsales.labels import Label
-from medsales.numbers import Shown, display
+from medsales.numbers import MAX_DEPTH, Shown, check_limits, check_text, display
 from medsales.periods import Period
 
 if TYPE_CHECKING:
@@ -112,17 +112,44 @@ def parse_document(text: str | bytes, kind: str) -> dict[str, Any]:
     """A JSON document as a mapping; text that is not a JSON object is an InputError."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise InputError(
+            f"the {kind} document nests deeper than {MAX_DEPTH} levels",
+            expected=f"a {kind} document as written by to_json()",
+        ) from None
     except (ValueError, TypeError) as exc:
         raise InputError(
-            f"the {kind} document is not valid JSON: {exc}",
+            f"the {kind} document is not valid JSON: {shown(str(exc), 200)}",
             expected=f"a {kind} document as written by to_json()",
-        ) from exc
+        ) from None
+    _check_depth(data, kind)
     if not isinstance(data, dict):
         raise InputError(
             f"the {kind} document is a JSON {type(data).__name__}, not an object",
             expected=f"a {kind} document as written by to_json()",
         )
     return data
+
+
+def _check_depth(data: Any, kind: str) -> None:
+    """A document nests at most :data:`~medsales.numbers.MAX_DEPTH` levels (SPEC §21)."""
+    level = [data]
+    for depth in range(MAX_DEPTH + 1):
+        inner = [
+            v
+            for item in level
+            if isinstance(item, dict | list)
+            for v in (item.values() if isinstance(item, dict) else item)
+            if isinstance(v, dict | list)
+        ]
+        if not inner:
+            return
+        if depth == MAX_DEPTH - 1:
+            raise InputError(
+                f"the {kind} document nests deeper than {MAX_DEPTH} levels",
+                expected=f"a {kind} document as written by to_json()",
+            )
+        level = inner
 
 
 def _policy_ref(data: Mapping[str, Any], path: str) -> dict[str, str]:
@@ -192,10 +219,11 @@ class _Reader:
         self.path = path
 
     def _bad(self, key: str, expected: str) -> MedsalesError:
+        value = self.data.get(key)
         return InputError(
-            f"{self.data.get(key)!r} is not valid here",
+            f"{shown(value, 60)} is not valid here",
             path=f"{self.path}{key}",
-            value=self.data.get(key),
+            value=shown(value, 60),
             expected=expected,
         )
 
@@ -210,13 +238,13 @@ class _Reader:
         value = self.get(key)
         if not isinstance(value, str):
             raise self._bad(key, "a string")
-        return value
+        return check_text(value, path=f"{self.path}{key}")
 
     def opt_text(self, key: str) -> str | None:
         value = self.get(key)
         if value is not None and not isinstance(value, str):
             raise self._bad(key, "a string or null")
-        return value
+        return None if value is None else check_text(value, path=f"{self.path}{key}")
 
     def flag(self, key: str) -> bool:
         value = self.get(key)
@@ -240,8 +268,11 @@ class _Reader:
             except InvalidOperation:
                 pass
             else:
-                if number.is_finite() and format(number, "f") == value:
-                    return number
+                if number.is_finite():
+                    # a number beyond the limits is refused before it is written out in full
+                    check_limits(number, path=f"{self.path}{key}", written=value)
+                    if format(number, "f") == value:
+                        return number
         raise self._bad(key, "a decimal string such as '85.00', or null")
 
     def fraction(self, key: str) -> Fraction:
