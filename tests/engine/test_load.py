@@ -280,5 +280,6 @@ def test_hostile_documents_are_refused_quickly_with_an_input_error() -> None:
     shallow: Any = {}
     for _ in range(62):
         shallow = {"a": shallow}
-    with pytest.raises(InputError, match="the key 'format' is missing|is not valid here"):
+    with pytest.raises(InputError) as info:  # read, then refused for what it is not
         Appraisal.from_json(json.dumps(shallow))
+    assert info.value.path == "format"
