@@ -65,8 +65,8 @@ class LineResult:
 
     section: str
     kpi: str
-    weight: Decimal
-    section_weight: Decimal
+    weight: Decimal | Fraction
+    section_weight: Decimal | Fraction
     status: LineStatus
     actual: Decimal | Fraction | None
     target: Decimal | Fraction | None

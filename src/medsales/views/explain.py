@@ -131,6 +131,23 @@ def _n(value: Fraction | Decimal | None, none: str) -> str:
     return none if value is None else number_text(value)
 
 
+def _share(value: Fraction | Decimal | None, none: str) -> str:
+    """A weight as written: exact decimals as they are, an equal share that does not
+    terminate as its fraction beside a rounded reading (``100/3 ≈ 33.3333``)."""
+    if isinstance(value, Fraction) and not _terminates(value):
+        approx = Decimal(value.numerator) / Decimal(value.denominator)
+        return f"{value.numerator}/{value.denominator} ≈ {approx.quantize(Decimal('0.0001'))}"
+    return _n(value, none)
+
+
+def _terminates(value: Fraction) -> bool:
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
 def _width(text: str) -> int:
     """Display width: CJK characters take two columns in a terminal."""
     return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
@@ -165,7 +182,7 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
                 _n(line.target, none),
                 _n(line.x, none),
                 _n(line.points, none),
-                _n(line.weight, none),
+                _share(line.weight, none),
                 _n(line.effective_weight, none),
                 _n(line.contribution, none),
             ]
@@ -190,7 +207,7 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
             out.append("")
             out.append(
                 f"{w['section']} {section_names.get(current, current)} "
-                f"({w['weight']} {_n(line.section_weight, none)})"
+                f"({w['weight']} {_share(line.section_weight, none)})"
             )
             out.append(fmt(header))
         out.append(fmt(row))
