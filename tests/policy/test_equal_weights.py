@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from tests.builders import BASE
 
+from builders import BASE
 from medsales import PolicyError, appraise, dump_policy, load_policy, policy_json_schema
 from medsales.analysis.check import check_policy, score_bounds
 from medsales.engine.batch import score_many

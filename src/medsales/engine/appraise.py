@@ -19,6 +19,7 @@ from medsales.engine.results import (
     LineResult,
     LineStatus,
     Segment,
+    section_results,
 )
 from medsales.errors import (
     InputError,
@@ -426,6 +427,7 @@ def finish(
         "role": scored.role,
         "period": period,
         "lines": scored.lines,
+        "sections": section_results(scored.lines),
         "conduct": conduct,
         "deductions": deductions,
         "deduction_applied": applied,

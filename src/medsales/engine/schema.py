@@ -56,6 +56,19 @@ _LINE: Final = {
     },
 }
 
+_SECTION: Final = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "weight", "effective_weight", "points", "contribution"],
+    "properties": {
+        "id": {"type": "string"},
+        "weight": _DECIMAL,
+        "effective_weight": _DECIMAL,
+        "points": _OPT_DECIMAL,
+        "contribution": _DECIMAL,
+    },
+}
+
 _CONDUCT: Final = {
     "type": "object",
     "additionalProperties": False,
@@ -112,6 +125,7 @@ _APPRAISAL: Final[dict[str, Any]] = {
         "grade",
         "coefficient",
         "vetoed",
+        "sections",
         "lines",
         "conduct",
         "notes",
@@ -135,6 +149,7 @@ _APPRAISAL: Final[dict[str, Any]] = {
         "grade": _OPT_STRING,
         "coefficient": _OPT_DECIMAL,
         "vetoed": {"type": "boolean"},
+        "sections": {"type": "array", "items": {"$ref": "#/$defs/section"}},
         "lines": {"type": "array", "items": {"$ref": "#/$defs/line"}},
         "conduct": {"type": "array", "items": {"$ref": "#/$defs/conduct"}},
         "notes": {"type": "array", "items": {"$ref": "#/$defs/note"}},
@@ -149,7 +164,13 @@ _APPRAISAL: Final[dict[str, Any]] = {
             },
         },
     },
-    "$defs": {"note": _NOTE, "line": _LINE, "conduct": _CONDUCT, "segment": _SEGMENT},
+    "$defs": {
+        "note": _NOTE,
+        "section": _SECTION,
+        "line": _LINE,
+        "conduct": _CONDUCT,
+        "segment": _SEGMENT,
+    },
 }
 
 

@@ -77,10 +77,12 @@ BREAKDOWN_COLUMNS: Final = (
     "points",
     "weight",
     "section_weight",
+    "section_points",
     "effective_weight",
     "contribution",
 )
-"""The columns of :func:`breakdown_frame`, in order."""
+"""The columns of :func:`breakdown_frame`, in order (``section_points``: the points of the
+line's section, the weighted mean of its remaining lines' points, SPEC §15)."""
 
 _SUMMARY_NUMBERS: Final = frozenset(
     {"score", "coefficient", "raw_score", "deductions", "deduction_applied"}
@@ -93,6 +95,7 @@ _BREAKDOWN_NUMBERS: Final = frozenset(
         "points",
         "weight",
         "section_weight",
+        "section_points",
         "effective_weight",
         "contribution",
     }
@@ -412,9 +415,24 @@ def summary_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
     )
 
 
-def _line_row(a: Appraisal, role: str, segment: str | None, line: LineResult) -> list[object]:
+def _line_rows(
+    employee_id: str | None, a: Appraisal, role: str, segment: str | None
+) -> list[list[object]]:
+    points = {sec.id: sec.points for sec in a.sections}
     return [
-        a.employee_id,
+        _line_row(employee_id, role, segment, line, points.get(line.section)) for line in a.lines
+    ]
+
+
+def _line_row(
+    employee_id: str | None,
+    role: str,
+    segment: str | None,
+    line: LineResult,
+    section_points: Fraction | None,
+) -> list[object]:
+    return [
+        employee_id,
         role,
         segment,
         line.section,
@@ -426,6 +444,7 @@ def _line_row(a: Appraisal, role: str, segment: str | None, line: LineResult) ->
         _shown(line.points),
         _shown(line.weight),
         _shown(line.section_weight),
+        _shown(section_points),
         _shown(line.effective_weight),
         _shown(line.contribution),
     ]
@@ -447,7 +466,7 @@ def breakdown_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame
         if a.segments:
             for s in a.segments:
                 label = f"{s.start.isoformat()}/{s.end.isoformat()}"
-                rows.extend(_line_row(a, s.role, label, line) for line in s.appraisal.lines)
+                rows.extend(_line_rows(a.employee_id, s.appraisal, s.role, label))
         else:
-            rows.extend(_line_row(a, a.role, None, line) for line in a.lines)
+            rows.extend(_line_rows(a.employee_id, a, a.role, None))
     return _frame(BREAKDOWN_COLUMNS, rows, _BREAKDOWN_NUMBERS, exact=exact)

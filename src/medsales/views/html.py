@@ -195,15 +195,24 @@ def _lines_table(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> str:
     out = ["<table><thead><tr>"]
     out.extend(f"<th{_NUM if 2 <= i <= 8 else ''}>{_e(h)}</th>" for i, h in enumerate(header))
     out.append("</tr></thead><tbody>")
+    scores = {sec.id: sec for sec in appraisal.sections}
     current: str | None = None
     for line in appraisal.lines:
         if line.section != current:
             current = line.section
             section = sections.get(line.section)
             name = section.name.text(lang) if section is not None and section.name else line.section
+            score = scores.get(line.section)
+            summary = (
+                f" · {_e(w['points'])} {_e(_number(score.points))} · {_e(w['eff'])} "
+                f"{_e(_number(score.effective_weight))} · {_e(w['contribution'])} "
+                f"{_e(_number(score.contribution))}"
+                if score is not None and len(scores) > 1
+                else ""
+            )
             out.append(
                 f'<tr class="section"><th colspan="{len(header)}">{_e(name)} · {_e(w["weight"])} '
-                f"{_e(_number(line.section_weight))}</th></tr>"
+                f"{_e(_number(line.section_weight))}{summary}</th></tr>"
             )
         out.append(_line_row(appraisal, line, lang, w))
     out.append("</tbody></table>")
