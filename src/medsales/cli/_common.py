@@ -83,6 +83,12 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool, demo: bool = 
         action="store_true",
         help="leave grades as scored, even if the policy has a distribution",
     )
+    parser.add_argument(
+        "--unscored",
+        choices=("error", "skip"),
+        default="error",
+        help="people whose role has no scorecard: an error (default), or left out and listed",
+    )
     add_problem_options(parser)
 
 

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from medsales.catalog import DEMO_FILES, default_policy, demo_file_text
 from medsales.cli._common import UsageError
-from medsales.cohort.appraise import CohortResult, appraise_cohort
+from medsales.cohort.appraise import CohortResult, Unscored, appraise_cohort
 from medsales.engine.results import Appraisal
 from medsales.errors import DataFileError, InputError, Problem
 from medsales.io import csv as csvio
@@ -88,6 +88,7 @@ def run_cohort(
     *,
     distribution: bool,
     stderr: TextIO,
+    unscored: Unscored = "error",
 ) -> CohortResult:
     progress = None
     if stderr.isatty():
@@ -107,6 +108,7 @@ def run_cohort(
         period=period,
         distribution=distribution,
         progress=progress,
+        unscored=unscored,
     )
 
 
@@ -125,7 +127,14 @@ def cohort_of(args: argparse.Namespace, err: TextIO) -> CohortResult:
             )
         inputs = read_files(args, policy)
         period = args.period
-    return run_cohort(policy, inputs, period, distribution=not args.no_distribution, stderr=err)
+    return run_cohort(
+        policy,
+        inputs,
+        period,
+        distribution=not args.no_distribution,
+        stderr=err,
+        unscored=args.unscored,
+    )
 
 
 def one(args: argparse.Namespace, err: TextIO) -> tuple[Policy, Appraisal]:

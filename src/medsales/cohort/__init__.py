@@ -1,12 +1,13 @@
 """A department at once: team roll-ups, surveys, 360° ratings, forced distribution."""
 
-from medsales.cohort.appraise import CohortResult, GroupSummary, appraise_cohort
+from medsales.cohort.appraise import CohortResult, GroupSummary, NotAppraised, appraise_cohort
 from medsales.cohort.distribution import apply_distribution, distribution_counts
 from medsales.cohort.organisation import Organisation
 
 __all__ = [
     "CohortResult",
     "GroupSummary",
+    "NotAppraised",
     "Organisation",
     "apply_distribution",
     "appraise_cohort",

@@ -29,7 +29,7 @@ except ImportError as exc:
         "medsales.io.pandas needs pandas, an optional extra: pip install 'medsales[pandas]'"
     ) from exc
 
-from medsales.cohort.appraise import CohortResult, appraise_cohort
+from medsales.cohort.appraise import CohortResult, Unscored, appraise_cohort
 from medsales.engine.results import Appraisal, LineResult
 from medsales.errors import InputError
 from medsales.io.csv import FALSE_WORDS, RATINGS_COLUMNS, SURVEYS_COLUMNS, TRUE_WORDS
@@ -39,9 +39,11 @@ from medsales.policy.models import Policy
 
 __all__ = [
     "BREAKDOWN_COLUMNS",
+    "NOT_APPRAISED_COLUMNS",
     "SUMMARY_COLUMNS",
     "appraise_frames",
     "breakdown_frame",
+    "not_appraised_frame",
     "summary_frame",
 ]
 
@@ -311,6 +313,7 @@ def appraise_frames(
     ratings: pd.DataFrame | None = None,
     surveys: pd.DataFrame | None = None,
     distribution: bool = True,
+    unscored: Unscored = "error",
 ) -> CohortResult:
     """Appraise a department from DataFrames, as :func:`medsales.appraise_cohort` does.
 
@@ -333,6 +336,7 @@ def appraise_frames(
         surveys=() if surveys is None else _rows(surveys, "surveys"),
         period=period,
         distribution=distribution,
+        unscored=unscored,
     )
 
 
@@ -448,6 +452,27 @@ def _line_row(
         _shown(line.effective_weight),
         _shown(line.contribution),
     ]
+
+
+NOT_APPRAISED_COLUMNS: Final = ("employee_id", "name", "role", "period", "code", "reason")
+"""The columns of :func:`not_appraised_frame`, in order."""
+
+
+def not_appraised_frame(cohort: CohortResult) -> pd.DataFrame:
+    """One row per person left out of the cohort (``unscored="skip"``, SPEC §15), by
+    employee id: the columns of :data:`NOT_APPRAISED_COLUMNS`."""
+    rows: list[list[object]] = [
+        [
+            n.employee_id,
+            cohort.names.get(n.employee_id, ""),
+            n.role,
+            cohort.period.label,
+            n.code,
+            n.reason,
+        ]
+        for n in cohort.not_appraised
+    ]
+    return _frame(NOT_APPRAISED_COLUMNS, rows, frozenset(), exact=True)
 
 
 def breakdown_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
