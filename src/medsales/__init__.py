@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         loads_policy,
         policy_json_schema,
     )
-    from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
+    from medsales.policy.records import Employee, Goal, MeasurementRow, Rating, SurveyResponse
     from medsales.targets import split
 
 _WHERE: dict[str, str] = {
@@ -65,6 +65,7 @@ _WHERE: dict[str, str] = {
     "ConductAdjustment": "medsales.engine",
     "DataFileError": "medsales.errors",
     "Employee": "medsales.policy.records",
+    "Goal": "medsales.policy.records",
     "Finding": "medsales.analysis.check",
     "Incident": "medsales.policy",
     "InputError": "medsales.errors",
@@ -116,6 +117,7 @@ __all__ = [
     "DataFileError",
     "Employee",
     "Finding",
+    "Goal",
     "Incident",
     "InputError",
     "Label",

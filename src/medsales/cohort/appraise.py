@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from medsales.cohort.derive import rating_metric, survey_metric, team_metric
 from medsales.cohort.distribution import apply_distribution
+from medsales.cohort.goals import GoalBook, goal_metric, goals_book
 from medsales.cohort.organisation import Organisation
 from medsales.engine.appraise import Resolved, normalize_incidents
 from medsales.engine.notes import Note
@@ -35,13 +36,14 @@ from medsales.periods import Period, aggregate
 from medsales.policy.document import require_policy
 from medsales.policy.models import (
     KPI,
+    GoalsDerive,
     Incident,
     Policy,
     RatingsDerive,
     SurveyDerive,
     TeamDerive,
 )
-from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
+from medsales.policy.records import Employee, Goal, MeasurementRow, Rating, SurveyResponse
 
 __all__ = ["CohortResult", "GroupSummary", "NotAppraised", "Unscored", "appraise_cohort"]
 
@@ -188,6 +190,7 @@ def appraise_cohort(
     distribution: bool = True,
     progress: Callable[[int, int], None] | None = None,
     unscored: Unscored = "error",
+    goals: Iterable[Goal | Mapping[str, Any]] = (),
 ) -> CohortResult:
     """Appraise every employee of a roster who is active in ``period``.
 
@@ -195,6 +198,7 @@ def appraise_cohort(
     outside the period do not count; the policy's ``[distribution]`` is applied across
     everyone appraised unless ``distribution=False``. Every id in every row must be in the
     roster. ``progress(done, total)`` is called after each employee, for long runs.
+    ``goals`` (records or mappings, SPEC §16) give the values of KPIs derived from goals.
 
     Someone whose role (any role they hold within the period) has no scorecard is an
     error with ``unscored="error"`` (the default); with ``"skip"`` they are not appraised
@@ -227,6 +231,7 @@ def appraise_cohort(
                 incidents=normalize_incidents(incidents),
                 surveys=validate_records(SurveyResponse, surveys, "surveys", keep=check.survey),
                 ratings=validate_records(Rating, ratings, "ratings", keep=check.rating),
+                goals=goals_book(policy, goals, known=organisation.manager_of),
                 distribution=distribution,
                 progress=progress,
                 unscored=unscored,
@@ -299,8 +304,12 @@ class _Derived:
         rows: Mapping[str, Mapping[str, list[PeriodRow]]],
         surveys: Sequence[tuple[int, SurveyResponse]],
         ratings: Sequence[tuple[int, Rating]],
+        goals: GoalBook,
+        period: Period,
     ) -> None:
         self.policy = policy
+        self.goals = goals
+        self.period = period
         self.organisation = organisation
         self.rows = rows
         self.cache: dict[tuple[str, str], Resolved | None] = {}
@@ -354,6 +363,8 @@ class _Derived:
             result = survey_metric(kpi, derive, responses) if responses else None
         elif isinstance(derive, RatingsDerive):
             result = self._ratings(kpi, derive, employee_id)
+        elif isinstance(derive, GoalsDerive):
+            result = goal_metric(self.goals, kpi_id, employee_id, self.period)
         elif isinstance(derive, TeamDerive):
             members = (
                 self.organisation.direct_reports(employee_id)
@@ -388,6 +399,7 @@ def _appraise_cohort(
     incidents: tuple[Incident, ...],
     surveys: list[tuple[int, SurveyResponse]],
     ratings: list[tuple[int, Rating]],
+    goals: GoalBook,
     distribution: bool,
     progress: Callable[[int, int], None] | None,
     unscored: Unscored = "error",
@@ -396,7 +408,7 @@ def _appraise_cohort(
     unscored_roles = _check_roles_and_incidents(policy, employees, incidents, known, unscored)
     grouped = group_rows(policy, rows, period)
     spans_of, left_out = _leave_out(_spans_of(employees, known, period), unscored_roles)
-    derived = _Derived(policy, organisation, grouped, surveys, ratings)
+    derived = _Derived(policy, organisation, grouped, surveys, ratings, goals, period)
     derived.spans = {eid: RoleSpan("", s[0].start, s[-1].end) for eid, s in spans_of.items()}
     incidents_of: dict[str, list[Incident]] = {}
     for incident in incidents:

@@ -28,7 +28,14 @@ from medsales.policy.base import (
 from medsales.policy.curves import Curve, LinearCurve, PiecewiseCurve, ScaleCurve, StepsCurve
 from medsales.policy.document import Example, ExampleExpectation, Policy
 from medsales.policy.inputs import Incident, Measurement
-from medsales.policy.kpis import KPI, Derive, RatingsDerive, SurveyDerive, TeamDerive
+from medsales.policy.kpis import (
+    KPI,
+    Derive,
+    GoalsDerive,
+    RatingsDerive,
+    SurveyDerive,
+    TeamDerive,
+)
 from medsales.policy.organisation import (
     ConductRule,
     Consequence,
@@ -64,6 +71,7 @@ __all__ = [
     "DocumentModel",
     "Example",
     "ExampleExpectation",
+    "GoalsDerive",
     "Grade",
     "Id",
     "Incident",

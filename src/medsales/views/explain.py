@@ -214,7 +214,9 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
             )
             out.append(fmt(header))
         out.append(fmt(row))
-        out.extend(f"      · {note.text(lang, appraisal.policy)}" for note in line.notes)
+        out.extend(
+            f"      {'  ' * note.depth}· {note.text(lang, appraisal.policy)}" for note in line.notes
+        )
     return out
 
 

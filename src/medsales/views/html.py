@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Final
 
 from medsales.cohort.appraise import CohortResult, GroupSummary
+from medsales.engine.notes import Note
 from medsales.engine.results import Appraisal, LineResult
 from medsales.labels import pick
 from medsales.numbers import number_text, quantize
@@ -175,6 +176,16 @@ def _notes(notes: Iterable[str]) -> str:
     return f'<ul class="notes">{items}</ul>' if items else ""
 
 
+def _line_notes(notes: Iterable[Note], lang: str, appraisal: Appraisal) -> str:
+    """A line's notes; a tree's notes (goals) indented by their depth."""
+    items = "".join(
+        (f'<li style="padding-left:{n.depth * 2}em">' if n.depth else "<li>")
+        + f"{_e(n.text(lang, appraisal.policy))}</li>"
+        for n in notes
+    )
+    return f'<ul class="notes">{items}</ul>' if items else ""
+
+
 def _lines_table(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> str:
     policy = appraisal.policy
     sections = {}
@@ -237,7 +248,7 @@ def _line_row(appraisal: Appraisal, line: LineResult, lang: str, w: Mapping[str,
                 line.contribution,
             )
         ),
-        f"<td>{_notes(n.text(lang, appraisal.policy) for n in line.notes)}</td>",
+        f"<td>{_line_notes(line.notes, lang, appraisal)}</td>",
     ]
     dropped = "" if line.counted else ' class="dropped"'
     return f"<tr{dropped}>{''.join(cells)}</tr>"

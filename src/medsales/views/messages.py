@@ -94,6 +94,13 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "whatif_exclusive": " (exclusive)",
         "whatif_non_monotonic": "; the line allows a non-monotonic curve, so some better actuals "
         "may not reach it",
+        "goal": "goal {goal}{title}: progress {progress}",
+        "goal_no_progress": "goal {goal}{title}: no progress given: 0",
+        "goal_completed": "goal {goal}{title}: completed, no progress given: 100",
+        "goal_rolled_up": "goal {goal}{title}: progress {progress} = weighted mean of its "
+        "children {formula}",
+        "goal_archived": "goal {goal}{title}: archived, not counted",
+        "goals_value": "{kpi} = {value}, the weighted mean of {count} top goal(s) {formula}",
     },
     "zh-Hans": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -166,6 +173,12 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "whatif_target_high": "；高于目标时，最多为 {actual} 仍能达到",
         "whatif_exclusive": "（不含该值）",
         "whatif_non_monotonic": "；该指标允许非单调曲线，某些更好的值可能反而达不到",
+        "goal": "目标 {goal}{title}：进度 {progress}",
+        "goal_no_progress": "目标 {goal}{title}：未填进度，按 0 计",
+        "goal_completed": "目标 {goal}{title}：已完成，未填进度，按 100 计",
+        "goal_rolled_up": "目标 {goal}{title}：进度 {progress} = 子目标加权平均 {formula}",
+        "goal_archived": "目标 {goal}{title}：已归档，不计",
+        "goals_value": "{kpi} = {value}，即 {count} 个顶层目标的加权平均 {formula}",
     },
     "zh-Hant": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -238,6 +251,12 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "whatif_target_high": "；高於目標時，最多為 {actual} 仍能達到",
         "whatif_exclusive": "（不含該值）",
         "whatif_non_monotonic": "；該指標允許非單調曲線，某些更好的值可能反而達不到",
+        "goal": "目標 {goal}{title}：進度 {progress}",
+        "goal_no_progress": "目標 {goal}{title}：未填進度，按 0 計",
+        "goal_completed": "目標 {goal}{title}：已完成，未填進度，按 100 計",
+        "goal_rolled_up": "目標 {goal}{title}：進度 {progress} = 子目標加權平均 {formula}",
+        "goal_archived": "目標 {goal}{title}：已歸檔，不計",
+        "goals_value": "{kpi} = {value}，即 {count} 個頂層目標的加權平均 {formula}",
     },
 }
 
