@@ -51,6 +51,7 @@ LAZY_REACHES: dict[tuple[str, str], str] = {
     ("medsales.engine.results", "medsales.views.html"): "Appraisal._repr_html_",
     ("medsales.cohort.appraise", "medsales.views.html"): "CohortResult._repr_html_",
     ("medsales.cohort", "medsales.analysis.calibration"): "old names, warned, one release",
+    ("medsales.engine.periodic", "medsales.cohort.goals"): "appraise_employee(goals=...)",
 }
 """Upward imports allowed inside a function only: results reaching views (STYLE.md)."""
 

@@ -64,9 +64,6 @@ def goal_problems(
     problems: list[GoalProblem] = []
     first: dict[str, int] = {}
     periods: dict[int, Period] = {}
-    goal_kpis = None
-    if policy is not None:
-        goal_kpis = sorted(k.id for k in policy.kpis if isinstance(k.derive, GoalsDerive))
     for i, g in enumerate(goals):
         if g.goal_id in first:
             problems.append(
@@ -86,58 +83,62 @@ def goal_problems(
             problems.append(
                 GoalProblem(i, "period", g.period, f"goal {g.goal_id!r}: {exc.message}{expected}")
             )
-        if goal_kpis is not None and g.kpi is not None and g.kpi not in goal_kpis:
-            valid = ", ".join(goal_kpis) if goal_kpis else 'none: no KPI says from = "goals"'
-            problems.append(
-                GoalProblem(
-                    i,
-                    "kpi",
-                    g.kpi,
-                    f"goal {g.goal_id!r} feeds KPI {g.kpi!r}, which is not derived from goals "
-                    f"(expected one of {valid})",
-                )
-            )
+    problems.extend(_kpi_problems(goals, policy))
+    problems.extend(_parent_problems(goals, first, periods))
+    problems.extend(_cycles(goals, first))
+    problems.sort(key=lambda q: q.index)
+    return problems
+
+
+def _kpi_problems(goals: Sequence[Goal], policy: Policy | None) -> list[GoalProblem]:
+    """With a policy, a goal feeds only a KPI derived from goals."""
+    if policy is None:
+        return []
+    goal_kpis = sorted(k.id for k in policy.kpis if isinstance(k.derive, GoalsDerive))
+    valid = ", ".join(goal_kpis) if goal_kpis else 'none: no KPI says from = "goals"'
+    return [
+        GoalProblem(
+            i,
+            "kpi",
+            g.kpi,
+            f"goal {g.goal_id!r} feeds KPI {g.kpi!r}, which is not derived from goals "
+            f"(expected one of {valid})",
+        )
+        for i, g in enumerate(goals)
+        if g.kpi is not None and g.kpi not in goal_kpis
+    ]
+
+
+def _parent_problems(
+    goals: Sequence[Goal], first: Mapping[str, int], periods: Mapping[int, Period]
+) -> list[GoalProblem]:
+    """A parent is a known goal of the same employee whose period contains the child's."""
+    problems: list[GoalProblem] = []
     for i, g in enumerate(goals):
         parent_id = g.parent_id
         if parent_id is None or first.get(g.goal_id) != i:
             continue
         p = first.get(parent_id)
         if p is None:
-            problems.append(
-                GoalProblem(
-                    i,
-                    "parent_id",
-                    parent_id,
-                    f"goal {g.goal_id!r} has an unknown parent {parent_id!r} (expected the "
-                    "goal_id of another goal, or empty for a top goal)",
-                )
+            message = (
+                f"goal {g.goal_id!r} has an unknown parent {parent_id!r} (expected the "
+                "goal_id of another goal, or empty for a top goal)"
             )
-            continue
-        parent = goals[p]
-        if parent.employee_id != g.employee_id:
-            problems.append(
-                GoalProblem(
-                    i,
-                    "parent_id",
-                    parent_id,
-                    f"goal {g.goal_id!r} of employee {g.employee_id!r} has parent "
-                    f"{parent_id!r} of employee {parent.employee_id!r} (expected a goal of "
-                    "the same employee)",
-                )
+        elif goals[p].employee_id != g.employee_id:
+            message = (
+                f"goal {g.goal_id!r} of employee {g.employee_id!r} has parent "
+                f"{parent_id!r} of employee {goals[p].employee_id!r} (expected a goal of "
+                "the same employee)"
             )
         elif i in periods and p in periods and not periods[p].contains(periods[i]):
-            problems.append(
-                GoalProblem(
-                    i,
-                    "parent_id",
-                    parent_id,
-                    f"goal {g.goal_id!r} ({periods[i].label}) has parent {parent_id!r} whose "
-                    f"period {periods[p].label} does not contain it (expected a parent whose "
-                    "period contains the child's, e.g. a year's goal with quarterly children)",
-                )
+            message = (
+                f"goal {g.goal_id!r} ({periods[i].label}) has parent {parent_id!r} whose "
+                f"period {periods[p].label} does not contain it (expected a parent whose "
+                "period contains the child's, e.g. a year's goal with quarterly children)"
             )
-    problems.extend(_cycles(goals, first))
-    problems.sort(key=lambda q: q.index)
+        else:
+            continue
+        problems.append(GoalProblem(i, "parent_id", parent_id, message))
     return problems
 
 
