@@ -103,8 +103,8 @@ class Goal(_Model):
 
     goal_id: EmployeeId
     employee_id: EmployeeId
-    period: str = Field(min_length=1)
-    title: str = ""
+    period: str = Field(min_length=1, max_length=100)
+    title: Annotated[str, Field(max_length=MAX_TEXT)] = ""
     parent_id: EmployeeId | None = None
     kpi: Id | None = None
     weight: Num = Decimal(1)
