@@ -3,7 +3,8 @@
     python scripts/make_demo_data.py [OUT_DIR]
 
 writes ``employees.csv``, ``measurements.csv``, ``incidents.csv``, ``ratings.csv``,
-``surveys.csv`` and ``README.md`` into ``src/medsales/catalog/demo/`` (or ``OUT_DIR``).
+``surveys.csv``, ``goals.csv`` and ``README.md`` into ``src/medsales/catalog/demo/`` (or
+``OUT_DIR``).
 Every person and number is invented. The output is the same byte for byte on every run
 and every platform: each random draw is a SHA-256 hash of a fixed seed and the draw's
 name (who, which KPI, which month), read as an exact fraction, so no float and no
@@ -26,6 +27,7 @@ import attrs
 
 from medsales.io.csv import (
     EMPLOYEES_COLUMNS,
+    GOALS_COLUMNS,
     INCIDENTS_COLUMNS,
     MEASUREMENTS_COLUMNS,
     RATINGS_COLUMNS,
@@ -647,6 +649,101 @@ def build_incidents(people: list[Person]) -> list[Row]:
     return sorted(items, key=lambda r: (r[3], r[0]))
 
 
+# --------------------------------------------------------------------------- goals
+
+GOAL_KPI = "goal_progress"
+"""The KPI the demo's top goals feed: a goals-derived KPI of the goals example policy
+(docs/goals.md), not of the built-in default policy."""
+
+
+def goal_row(
+    goal_id: str,
+    person: Person,
+    period: str,
+    title: str,
+    *,
+    parent: str | None = None,
+    kpi: str | None = None,
+    weight: int | None = None,
+    progress: int | None = None,
+    status: str = "active",
+) -> Row:
+    return (goal_id, person.id, period, title, parent, kpi, weight, progress, status)
+
+
+def progress_draw(low: int, high: int, *key: object) -> int:
+    return clamp(whole(between(low, high, "goal", *key)), 0, 100)
+
+
+def build_goals(people: list[Person]) -> list[Row]:
+    """Goals (目标) for the marketing specialists: market research and promotion strategy,
+    yearly goals with quarterly children and branches of different depths; someone who
+    becomes a marketing specialist during the year gets goals for their first quarter."""
+    rows: list[Row] = []
+    latest = tuple(q for q in QUARTERS if q.startswith(f"{YEAR}-"))  # goals: the latest year
+    for p in people:
+        roles = {a.role for a in p.assignments}
+        if MARKETING not in roles:
+            continue
+        first = next(a.start for a in p.assignments if a.role == MARKETING)
+        year = str(YEAR) if first.year < YEAR else f"{YEAR}-Q4"
+        research, strategy = f"{p.id}-MR", f"{p.id}-PS"
+        rows.append(goal_row(research, p, year, "市场调研", kpi=GOAL_KPI))
+        quarters = latest if year == str(YEAR) else latest[3:]
+        for q in quarters:
+            done = q != latest[-1]
+            rows.append(
+                goal_row(
+                    f"{research}-{q[-2:]}",
+                    p,
+                    q,
+                    f"{q[-2:]} 医院采购需求调研",
+                    parent=research,
+                    progress=None if done else progress_draw(30, 100, p.id, q),
+                    status="completed" if done else "active",
+                )
+            )
+        rows.append(
+            goal_row(
+                f"{research}-X",
+                p,
+                latest[-1],
+                "线上问卷（已取消）",
+                parent=research,
+                progress=progress_draw(0, 40, p.id, "cancelled"),
+                status="archived",
+            )
+        )
+        rows.append(goal_row(strategy, p, year, "推广策略", kpi=GOAL_KPI, weight=2))
+        positioning = f"{strategy}-1"
+        half = f"{YEAR}-H2" if year == str(YEAR) else latest[-1]
+        rows.append(goal_row(positioning, p, half, "产品定位", parent=strategy, weight=2))
+        for q, title in ((latest[2], "竞品分析"), (latest[3], "定位简报")):
+            if q not in quarters:
+                continue
+            rows.append(
+                goal_row(
+                    f"{positioning}-{q[-2:]}",
+                    p,
+                    q,
+                    f"{q[-2:]} {title}",
+                    parent=positioning,
+                    progress=progress_draw(40, 100, p.id, "positioning", q),
+                )
+            )
+        rows.append(
+            goal_row(
+                f"{strategy}-2",
+                p,
+                latest[-1],
+                "年度展会推广方案",
+                parent=strategy,
+                progress=progress_draw(20, 100, p.id, "trade show"),
+            )
+        )
+    return rows
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -721,11 +818,18 @@ def readme(people: list[Person], files: dict[str, int]) -> str:
         f"| `surveys.csv` | {files['surveys']} | customer responses: CSAT 1–5, NPS 0–10 |",
         f"| `ratings.csv` | {files['ratings']} | quarterly 360° teamwork ratings 1–5 |",
         f"| `incidents.csv` | {files['incidents']} | conduct incidents |",
+        f"| `goals.csv` | {files['goals']} | the marketing specialists' goals (目标): market "
+        "research and promotion strategy, with quarterly children |",
         "",
         "KPIs derived by the policy get no measurement rows: CSAT and NPS come from",
         "`surveys.csv`, the teamwork rating from `ratings.csv`, team sales and team new",
         "customers from the team's rows. The policy's count thresholds are quarterly, so the",
         "monthly counts are about a third of them.",
+        "",
+        "`goals.csv` feeds the KPI `goal_progress`, which the built-in policy does not have:",
+        "it is read with the goals example policy of `docs/goals.md` (the default policy with",
+        "that KPI on the marketing specialist's scorecard), so that the default policy, its",
+        "SHA-256 and every result the docs quote stay as they are.",
         "",
     ]
     return "\n".join(lines)
@@ -742,6 +846,7 @@ def main(out_dir: Path | str | None = None) -> None:
         "incidents": (INCIDENTS_COLUMNS, build_incidents(people)),
         "ratings": (RATINGS_COLUMNS, build_ratings(people)),
         "surveys": (SURVEYS_COLUMNS, build_surveys(people)),
+        "goals": (GOALS_COLUMNS, build_goals(people)),
     }
     for name, (header, rows) in tables.items():
         write_csv_atomic(out / f"{name}.csv", header, rows)

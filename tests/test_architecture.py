@@ -54,6 +54,7 @@ LAZY_REACHES: dict[tuple[str, str], str] = {
     ("medsales.cohort.history", "medsales.views.history"): "RollupResult.explain(), "
     "History._repr_html_",
     ("medsales.cohort.history", "medsales.io.pandas"): "History.to_frame()",
+    ("medsales.engine.periodic", "medsales.cohort.goals"): "appraise_employee(goals=...)",
 }
 """Upward imports allowed inside a function only: results reaching views (STYLE.md)."""
 

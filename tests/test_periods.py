@@ -24,7 +24,10 @@ from medsales.periods import (
 )
 
 D = dt.date
-FORMS = r"\(expected one of: 2026-07, 2026-Q3, 2026-H2, 2026, FY2026, FY2026-Q1, FY2026-H1\)"
+FORMS = (
+    r"\(expected one of: 2026-07, 2026-Q3, 2026-H2, 2026, FY2026, FY2026-Q1, FY2026-H1, "
+    r"2026-01-15\.\.2026-04-14\)"
+)
 
 
 def span(label: str, fiscal_year_start: int = 1, named_by: str = "end") -> tuple[D, D]:

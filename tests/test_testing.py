@@ -172,11 +172,11 @@ def test_generated_documents_load_and_keep_their_promises(document: dict[str, An
     assert sorted(card.role for card in policy.scorecards) == sorted(r.id for r in policy.roles)
     for card in policy.scorecards:
         sections = card.effective_sections
-        assert sum(s.weight for s in sections) == 100
+        assert sum(card.section_shares) == 100
         for section in sections:
-            assert sum(line.weight for line in section.lines) == 100
+            assert sum(section.line_shares) == 100
             for line in section.lines:
-                assert line.weight % Decimal("0.5") == 0
+                assert line.weight is None or line.weight % Decimal("0.5") == 0
     mins = [g.min for g in policy.grades]
     assert mins == sorted(mins, reverse=True)
     assert len(set(mins)) == len(mins)
@@ -243,7 +243,11 @@ FEATURES: dict[str, Callable[[Policy], bool]] = {
         lambda k, line: isinstance(line.curve, StepsCurve) and line.curve.below > 0
     ),
     "line missing rule": _lines(lambda k, line: line.missing == "zero"),
-    "half-point weights": _lines(lambda k, line: line.weight % 1 != 0),
+    "half-point weights": _lines(lambda k, line: line.weight is not None and line.weight % 1 != 0),
+    "equal line weights": lambda p: any(
+        s.weights == "equal" for c in p.scorecards for s in c.effective_sections
+    ),
+    "equal section weights": lambda p: any(c.section_weights == "equal" for c in p.scorecards),
     "direction target": _lines(lambda k, line: k.direction == "target"),
     "every unit": lambda p: len({k.unit for k in p.kpis}) >= 3,
     "weighted_mean": lambda p: any(k.aggregation == "weighted_mean" for k in p.kpis),
@@ -309,7 +313,12 @@ def _doc_lines(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _written(check: Callable[[Any], bool]) -> Callable[[dict[str, Any]], bool]:
     def has(doc: dict[str, Any]) -> bool:
-        weights = [line["weight"] for card in doc["scorecards"] for line in _doc_lines(card)]
+        weights = [
+            line["weight"]
+            for card in doc["scorecards"]
+            for line in _doc_lines(card)
+            if "weight" in line
+        ]
         return any(check(n) for n in _numbers(doc) + weights)
 
     return has

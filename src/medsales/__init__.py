@@ -56,7 +56,7 @@ if TYPE_CHECKING:
         loads_policy,
         policy_json_schema,
     )
-    from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
+    from medsales.policy.records import Employee, Goal, MeasurementRow, Rating, SurveyResponse
     from medsales.targets import split
 
 _WHERE: dict[str, str] = {
@@ -66,6 +66,7 @@ _WHERE: dict[str, str] = {
     "ConductAdjustment": "medsales.engine",
     "DataFileError": "medsales.errors",
     "Employee": "medsales.policy.records",
+    "Goal": "medsales.policy.records",
     "Finding": "medsales.analysis.check",
     "History": "medsales.cohort",
     "Incident": "medsales.policy",
@@ -120,6 +121,7 @@ __all__ = [
     "DataFileError",
     "Employee",
     "Finding",
+    "Goal",
     "History",
     "Incident",
     "InputError",

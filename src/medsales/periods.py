@@ -2,10 +2,11 @@
 
 A :class:`Period` is named by its label (``2026-07``, ``2026-Q3``, ``2026-H2``, ``2026``,
 ``FY2026``, ``FY2026-Q1``, ``FY2026-H1``) and the fiscal calendar the label is read in;
-its dates follow from those. Calendar arithmetic is python-dateutil's (``relativedelta``
-and ``rrule``), never hand-written. The module also holds the two period computations the
-engine needs: :func:`active_share` (proration of a target for a partial period) and
-:func:`aggregate` (combining the values of sub-periods), both exact.
+its dates follow from those. A review cycle that follows no calendar is an inclusive date
+range, ``2026-01-15..2026-04-14`` (SPEC §15). Calendar arithmetic is python-dateutil's
+(``relativedelta`` and ``rrule``), never hand-written. The module also holds the two
+period computations the engine needs: :func:`active_share` (proration of a target for a
+partial period) and :func:`aggregate` (combining the values of sub-periods), both exact.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 PeriodKind = Literal["month", "quarter", "half", "year"]
+"""The calendar kinds; a :class:`Period` may also be a ``"range"`` of dates."""
 NamedBy = Literal["end", "start"]
 ProrationMethod = Literal["days", "months"]
 Aggregation = Literal["sum", "mean", "weighted_mean", "last", "min", "max"]
@@ -59,7 +61,9 @@ AGGREGATIONS: Final[tuple[Aggregation, ...]] = (
 )
 """A KPI's ``aggregation`` values over sub-periods (SPEC §2)."""
 
-LABEL_FORMS: Final = "2026-07, 2026-Q3, 2026-H2, 2026, FY2026, FY2026-Q1, FY2026-H1"
+LABEL_FORMS: Final = (
+    "2026-07, 2026-Q3, 2026-H2, 2026, FY2026, FY2026-Q1, FY2026-H1, 2026-01-15..2026-04-14"
+)
 """One example of every label form, shown in error messages."""
 
 _MONTHS_IN: Final[dict[str, int]] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -71,6 +75,7 @@ _LABEL: Final = re.compile(
 )
 _SHORT_FISCAL_YEAR: Final = re.compile(r"FY\d{1,3}(?:-.*)?", re.ASCII)
 _SHORT_MONTH: Final = re.compile(r"\d{4}-\d", re.ASCII)
+_RANGE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})\s*\.\.\s*(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _ONE_DAY: Final = dt.timedelta(days=1)
 _EXPECTED_LABEL: Final = f"one of: {LABEL_FORMS}"
 
@@ -86,6 +91,27 @@ def _label_error(label: object, reason: str) -> PeriodError:
         value=label,
         expected=_EXPECTED_LABEL,
     )
+
+
+def _parse_range(label: str) -> tuple[str, dt.date, dt.date] | None:
+    """A date-range label's canonical text, first and last day; None for other labels."""
+    text = label.strip()
+    if ".." not in text:
+        return None
+    match = _RANGE.fullmatch(text)
+    if match is None:
+        raise _label_error(label, "a date range is two dates YYYY-MM-DD joined by '..'")
+    parts = [int(g) for g in match.groups()]
+    try:
+        start = dt.date(*parts[:3])
+        end = dt.date(*parts[3:])
+    except ValueError as exc:
+        raise _label_error(label, f"{exc}") from None
+    if end < start:
+        raise _label_error(
+            label, f"the range ends ({end.isoformat()}) before it starts ({start.isoformat()})"
+        )
+    return f"{start.isoformat()}..{end.isoformat()}", start, end
 
 
 @attrs.frozen
@@ -245,14 +271,30 @@ class Period:
     """The first day."""
     end: dt.date = attrs.field(init=False)
     """The last day (inclusive)."""
-    kind: PeriodKind = attrs.field(init=False)
-    """``month``, ``quarter``, ``half`` or ``year``."""
+    kind: PeriodKind | Literal["range"] = attrs.field(init=False)
+    """``month``, ``quarter``, ``half`` or ``year``; ``range`` for a date range."""
     fiscal: bool = attrs.field(init=False)
     """True for ``FY`` labels."""
 
     def __attrs_post_init__(self) -> None:
         start_month = _check_fiscal_year_start(self.fiscal_year_start)
         named_by = _check_named_by(self.named_by)
+        if not isinstance(self.label, str):
+            raise _label_error(self.label, f"a label is a string, not {type(self.label).__name__}")
+        dates = _parse_range(self.label)
+        if dates is not None:
+            # A date range names its days itself: no calendar settings apply.
+            for name, value in (
+                ("label", dates[0]),
+                ("fiscal_year_start", 1),
+                ("named_by", "end"),
+                ("start", dates[1]),
+                ("end", dates[2]),
+                ("kind", "range"),
+                ("fiscal", False),
+            ):
+                object.__setattr__(self, name, value)
+            return
         parsed = _parse_label(self.label)
         if not parsed.fiscal:
             start_month = 1
@@ -337,7 +379,15 @@ class Period:
 
     @property
     def months(self) -> tuple[Period, ...]:
-        """The calendar months of the period, in order."""
+        """The calendar months of the period, in order (for a date range, every month it
+        touches, the first and last perhaps in part)."""
+        if self.kind == "range":
+            first = Period.containing(self.start, "month")
+            last = Period.containing(self.end, "month")
+            out = [first]
+            while out[-1] != last:
+                out.append(out[-1].next())
+            return tuple(out)
         return self.subperiods("month")
 
     def subperiods(self, kind: PeriodKind) -> tuple[Period, ...]:
@@ -352,6 +402,13 @@ class Period:
         """
         kind = _check_kind(kind)
         size = _MONTHS_IN[kind]
+        if self.kind == "range":
+            raise PeriodError(
+                f"a date range ({self.label}) is not tiled by {kind}s",
+                path="kind",
+                value=kind,
+                expected="a calendar or fiscal period (its months: Period.months)",
+            )
         if size > _MONTHS_IN[self.kind]:
             finer = KINDS[: KINDS.index(self.kind) + 1]
             raise PeriodError(
@@ -395,22 +452,41 @@ class Period:
         return self.start <= other.end and other.start <= self.end
 
     def next(self) -> Period:
-        """The period of the same kind and calendar that follows this one."""
+        """The period of the same kind and calendar that follows this one (for a date
+        range, the range of as many days that starts the day after it ends)."""
         try:
             day = self.end + _ONE_DAY
+            if self.kind == "range":
+                return Period.between(day, day + (self.end - self.start))
         except OverflowError:
             raise self._no_neighbour("after") from None
         return self._neighbour(day, "after")
 
     def previous(self) -> Period:
-        """The period of the same kind and calendar that precedes this one."""
+        """The period of the same kind and calendar that precedes this one (for a date
+        range, the range of as many days that ends the day before it starts)."""
         try:
             day = self.start - _ONE_DAY
+            if self.kind == "range":
+                return Period.between(day - (self.end - self.start), day)
         except OverflowError:
             raise self._no_neighbour("before") from None
         return self._neighbour(day, "before")
 
+    @classmethod
+    def between(cls, start: dt.date, end: dt.date) -> Period:
+        """The date range from ``start`` to ``end``, both included (SPEC §15).
+
+        >>> import datetime
+        >>> p = Period.between(datetime.date(2026, 1, 15), datetime.date(2026, 4, 14))
+        >>> p.label, p.days
+        ('2026-01-15..2026-04-14', 90)
+        """
+        first, last = _as_date(start, "start"), _as_date(end, "end")
+        return cls(f"{first.isoformat()}..{last.isoformat()}")
+
     def _neighbour(self, day: dt.date, where: str) -> Period:
+        assert self.kind != "range"  # a range's neighbours are ranges (next, previous)
         try:
             return Period.containing(
                 day, self.kind, self.fiscal_year_start, self.named_by, fiscal=self.fiscal
@@ -520,12 +596,21 @@ def active_share(
     first, last = max(first, period.start), min(last, period.end)
     if method == "days":
         return Fraction(_days_between(first, last), period.days)
+    # each month counts as one, a partial month by its share of days; a date range's
+    # months count by the share of their days inside it
     months = period.months
     total = sum(
         (Fraction(_days_between(max(first, m.start), min(last, m.end)), m.days) for m in months),
         Fraction(0),
     )
-    return total / len(months)
+    whole = sum(
+        (
+            Fraction(_days_between(max(period.start, m.start), min(period.end, m.end)), m.days)
+            for m in months
+        ),
+        Fraction(0),
+    )
+    return total / whole
 
 
 def aggregate(

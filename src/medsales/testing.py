@@ -430,11 +430,22 @@ def _scorecard(
             for k, w in zip(group, weights, strict=True)
         ]
         section: dict[str, Any] = {"id": sid, "weight": sweight, "lines": lines}
+        if draw(st.integers(0, 3)) == 0:  # weights = "equal": exactly 100/n each (SPEC §15)
+            section["weights"] = "equal"
+            for line in lines:
+                del line["weight"]
         if draw(st.booleans()):
             section["name"] = draw(_LABEL)
         sections.append(section)
     if flat:
-        return {"role": role, "lines": sections[0]["lines"]}
+        card: dict[str, Any] = {"role": role, "lines": sections[0]["lines"]}
+        if "weights" in sections[0]:
+            card["weights"] = "equal"
+        return card
+    if draw(st.integers(0, 3)) == 0:
+        for section in sections:
+            del section["weight"]
+        return {"role": role, "section_weights": "equal", "sections": sections}
     return {"role": role, "sections": sections}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -72,18 +73,26 @@ def reference_points(curve: Curve, x: Fraction, *, lower_on_value: bool) -> Frac
 
 def reference_weights(policy: Policy, role: str, kept: list[bool]) -> list[Fraction]:
     """SPEC §4: the weights of the lines that remain, renormalised in their section, and
-    the sections that remain renormalised."""
+    the sections that remain renormalised; ``"equal"`` weights are 100/n (SPEC §15)."""
     card = policy.scorecard(role)
-    flat = [(sec, line) for sec in card.effective_sections for line in sec.lines]
+    sections = card.effective_sections
+
+    def section_weight(sec: Any) -> Fraction:
+        return F(100, len(sections)) if card.section_weights == "equal" else F(sec.weight)
+
+    def line_weight(sec: Any, line: Any) -> Fraction:
+        return F(100, len(sec.lines)) if sec.weights == "equal" else F(line.weight)
+
+    flat = [(sec, line) for sec in sections for line in sec.lines]
     line_total: dict[str, Fraction] = {}
     for (sec, line), keep in zip(flat, kept, strict=True):
         if keep:
-            line_total[sec.id] = line_total.get(sec.id, F(0)) + F(line.weight)
-    section_total = sum(
-        (F(sec.weight) for sec in card.effective_sections if sec.id in line_total), F(0)
-    )
+            line_total[sec.id] = line_total.get(sec.id, F(0)) + line_weight(sec, line)
+    section_total = sum((section_weight(sec) for sec in sections if sec.id in line_total), F(0))
     return [
-        F(sec.weight) / section_total * F(line.weight) / line_total[sec.id] * 100 if keep else F(0)
+        section_weight(sec) / section_total * line_weight(sec, line) / line_total[sec.id] * 100
+        if keep
+        else F(0)
         for (sec, line), keep in zip(flat, kept, strict=True)
     ]
 

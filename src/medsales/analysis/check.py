@@ -113,14 +113,16 @@ class ScoreBounds:
 def _card_lines(card: Scorecard, s: int) -> list[tuple[str, Line, Fraction]]:
     """Each line with its key path and its effective weight when every line is present."""
     out: list[tuple[str, Line, Fraction]] = []
-    for j, section in enumerate(card.effective_sections):
-        for k, line in enumerate(section.lines):
+    for j, (section, section_share) in enumerate(
+        zip(card.effective_sections, card.section_shares, strict=True)
+    ):
+        for k, (line, share) in enumerate(zip(section.lines, section.line_shares, strict=True)):
             parts: list[str | int] = (
                 ["scorecards", s, "sections", j, "lines", k]
                 if card.sections is not None
                 else ["scorecards", s, "lines", k]
             )
-            weight = section.exact_weight * line.exact_weight / _HUNDRED
+            weight = section_share * share / _HUNDRED
             out.append((format_path(parts), line, weight))
     return out
 

@@ -72,6 +72,12 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool, demo: bool = 
         help="customer survey responses: employee_id, period, kpi, response",
     )
     parser.add_argument(
+        "--goals",
+        metavar="FILE",
+        help="goals for KPIs read from goals: goal_id, employee_id, period, parent_id, "
+        "kpi, weight, progress, status",
+    )
+    parser.add_argument(
         "--period",
         metavar="LABEL",
         required=required,
@@ -82,6 +88,12 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool, demo: bool = 
         "--no-distribution",
         action="store_true",
         help="leave grades as scored, even if the policy has a distribution",
+    )
+    parser.add_argument(
+        "--unscored",
+        choices=("error", "skip"),
+        default="error",
+        help="people whose role has no scorecard: an error (default), or left out and listed",
     )
     add_problem_options(parser)
 

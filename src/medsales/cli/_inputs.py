@@ -7,21 +7,22 @@ import io
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from medsales.catalog import DEMO_FILES, default_policy, demo_file_text
+from medsales.catalog import DEMO_FILES, DEMO_GOALS_FILE, default_policy, demo_file_text
 from medsales.cli._common import UsageError
-from medsales.cohort.appraise import CohortResult, appraise_cohort
+from medsales.cohort.appraise import CohortResult, Unscored, appraise_cohort
 from medsales.engine.results import Appraisal
 from medsales.errors import DataFileError, InputError, Problem
 from medsales.io import csv as csvio
 from medsales.periods import Period
 from medsales.policy.io import load_policy
-from medsales.policy.models import Policy
+from medsales.policy.models import GoalsDerive, Policy
 
 _PROGRESS_FROM = 200  # people: below that a run takes well under a second
 
 
 class Inputs:
-    """The records of the five files, read and checked together."""
+    """The records of the input files (the five of SPEC §10 and goals), read and checked
+    together."""
 
     def __init__(self, policy: Policy, sources: dict[str, tuple[Any, str]]) -> None:
         problems: list[Problem] = []
@@ -42,6 +43,7 @@ class Inputs:
         self.incidents = read("incidents", csvio.read_incidents, employee_ids=ids)
         self.ratings = read("ratings", csvio.read_ratings, employee_ids=ids)
         self.surveys = read("surveys", csvio.read_surveys, employee_ids=ids)
+        self.goals = read("goals", csvio.read_goals, employee_ids=ids)
         if problems:
             files = sorted({p.file for p in problems if p.file})
             raise DataFileError(
@@ -53,7 +55,7 @@ class Inputs:
 
 def read_files(args: argparse.Namespace, policy: Policy) -> Inputs:
     sources: dict[str, tuple[Any, str]] = {}
-    for kind in DEMO_FILES:
+    for kind in (*DEMO_FILES, DEMO_GOALS_FILE):
         path = getattr(args, kind, None)
         if path is not None:
             sources[kind] = (path, path)
@@ -61,9 +63,14 @@ def read_files(args: argparse.Namespace, policy: Policy) -> Inputs:
 
 
 def demo_inputs(policy: Policy) -> Inputs:
+    """The bundled demo files; its goals too when the policy has a KPI read from goals
+    (the demo's goals feed ``goal_progress``, a KPI of the goals example policy)."""
+    kinds: tuple[str, ...] = DEMO_FILES
+    if any(isinstance(k.derive, GoalsDerive) for k in policy.kpis):
+        kinds = (*DEMO_FILES, DEMO_GOALS_FILE)
     return Inputs(
         policy,
-        {k: (io.StringIO(demo_file_text(k)), f"demo/{k}.csv") for k in DEMO_FILES},
+        {k: (io.StringIO(demo_file_text(k)), f"demo/{k}.csv") for k in kinds},
     )
 
 
@@ -88,6 +95,7 @@ def run_cohort(
     *,
     distribution: bool,
     stderr: TextIO,
+    unscored: Unscored = "error",
 ) -> CohortResult:
     progress = None
     if stderr.isatty():
@@ -104,9 +112,11 @@ def run_cohort(
         incidents=inputs.incidents,
         ratings=inputs.ratings,
         surveys=inputs.surveys,
+        goals=inputs.goals,
         period=period,
         distribution=distribution,
         progress=progress,
+        unscored=unscored,
     )
 
 
@@ -125,7 +135,14 @@ def cohort_of(args: argparse.Namespace, err: TextIO) -> CohortResult:
             )
         inputs = read_files(args, policy)
         period = args.period
-    return run_cohort(policy, inputs, period, distribution=not args.no_distribution, stderr=err)
+    return run_cohort(
+        policy,
+        inputs,
+        period,
+        distribution=not args.no_distribution,
+        stderr=err,
+        unscored=args.unscored,
+    )
 
 
 def one(args: argparse.Namespace, err: TextIO) -> tuple[Policy, Appraisal]:

@@ -139,16 +139,22 @@ def _documents(cohort: CohortResult, fmt: str) -> str:
 def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.cli._inputs import load, read_files, run_cohort
     from medsales.io import csv as csvio
-    from medsales.views.text import grade_chart
+    from medsales.views.text import grade_chart, not_appraised_text
 
     policy = load(args.policy)
     inputs = read_files(args, policy)
     cohort = run_cohort(
-        policy, inputs, args.period, distribution=not args.no_distribution, stderr=err
+        policy,
+        inputs,
+        args.period,
+        distribution=not args.no_distribution,
+        stderr=err,
+        unscored=args.unscored,
     )
     if args.format == "table":
         buffer = io.StringIO() if args.out else out
         table(cohort, args.lang, buffer)
+        buffer.write(not_appraised_text(cohort, args.lang))
         print(file=buffer)
         buffer.write(grade_chart(cohort, args.lang))
         text = buffer.getvalue() if isinstance(buffer, io.StringIO) else ""
@@ -156,6 +162,8 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         text = _csv(cohort)
     else:
         text = _documents(cohort, args.format)
+    if cohort.not_appraised and args.format != "table":
+        err.write(not_appraised_text(cohort, args.lang))  # the documents list appraisals only
     if args.out:
         csvio.write_text_atomic(args.out, text)
         print(f"wrote {len(cohort.appraisals)} appraisals to {args.out}", file=err)

@@ -1,6 +1,6 @@
 """A department at once: team roll-ups, surveys, 360° ratings, forced distribution."""
 
-from medsales.cohort.appraise import CohortResult, GroupSummary, appraise_cohort
+from medsales.cohort.appraise import CohortResult, GroupSummary, NotAppraised, appraise_cohort
 from medsales.cohort.distribution import apply_distribution, distribution_counts
 from medsales.cohort.history import (
     History,
@@ -16,6 +16,7 @@ __all__ = [
     "GroupSummary",
     "History",
     "HistoryAlert",
+    "NotAppraised",
     "Organisation",
     "RollupPart",
     "RollupResult",

@@ -6,13 +6,14 @@ import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 from pydantic import BaseModel
 
 from medsales.cohort.derive import rating_metric, survey_metric, team_metric
 from medsales.cohort.distribution import apply_distribution
+from medsales.cohort.goals import GoalBook, goal_metric, goals_book
 from medsales.cohort.organisation import Organisation
 from medsales.engine.appraise import Resolved, normalize_incidents
 from medsales.engine.notes import Note
@@ -35,15 +36,19 @@ from medsales.periods import Period, aggregate
 from medsales.policy.document import require_policy
 from medsales.policy.models import (
     KPI,
+    GoalsDerive,
     Incident,
     Policy,
     RatingsDerive,
     SurveyDerive,
     TeamDerive,
 )
-from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
+from medsales.policy.records import Employee, Goal, MeasurementRow, Rating, SurveyResponse
 
-__all__ = ["CohortResult", "GroupSummary", "appraise_cohort"]
+__all__ = ["CohortResult", "GroupSummary", "NotAppraised", "Unscored", "appraise_cohort"]
+
+Unscored = Literal["error", "skip"]
+"""What :func:`appraise_cohort` does with someone whose role has no scorecard (SPEC §15)."""
 
 COHORT_FORMAT = "medsales.cohort/1"
 _M = TypeVar("_M", bound=BaseModel)
@@ -105,6 +110,33 @@ class GroupSummary:
         )
 
 
+@attrs.frozen
+class NotAppraised:
+    """Someone of the roster who was left out of a cohort (``unscored="skip"``) and why."""
+
+    employee_id: str
+    role: str
+    code: Literal["no_scorecard", "unknown_role"]
+    """``no_scorecard``: a role of the policy without a scorecard; ``unknown_role``: a
+    role the policy does not know."""
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (the views have it in every language)."""
+        if self.code == "no_scorecard":
+            return f"role {self.role!r} has no scorecard"
+        return f"role {self.role!r} is not a role of the policy"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready data."""
+        return {
+            "employee_id": self.employee_id,
+            "role": self.role,
+            "code": self.code,
+            "reason": self.reason,
+        }
+
+
 def _one_of(ids: list[str]) -> str:
     """The valid ids for an error message: all of a few, the ends of many (a department's
     thousand ids would bury the message)."""
@@ -127,6 +159,8 @@ class CohortResult:
     grades: Mapping[str, int]
     by_team: tuple[GroupSummary, ...]
     by_role: tuple[GroupSummary, ...]
+    not_appraised: tuple[NotAppraised, ...] = ()
+    """People active in the period who were left out (``unscored="skip"``), by id."""
     engine: Mapping[str, str] | None = attrs.field(default=ENGINE, eq=False, repr=False)
     """The engine that wrote the document (see :attr:`Appraisal.engine`)."""
 
@@ -173,6 +207,7 @@ class CohortResult:
             "by_team": [s.to_dict() for s in self.by_team],
             "by_role": [s.to_dict() for s in self.by_role],
             "appraisals": [a.to_dict() for a in self.appraisals],
+            "not_appraised": [n.to_dict() for n in self.not_appraised],
         }
         if self.engine is not None:
             doc["engine"] = dict(self.engine)
@@ -187,6 +222,22 @@ class CohortResult:
     def to_json(self, *, indent: int | None = None) -> str:
         """The cohort document as deterministic JSON."""
         return document_json(self.to_dict(), indent=indent)
+
+
+def _not_appraised(r: Any) -> list[NotAppraised]:
+    """Who a cohort document says was left out (none in a document written before)."""
+    if "not_appraised" not in r.data:
+        return []
+    out = []
+    for npath, item in r.items("not_appraised"):
+        from medsales.engine.load import _Reader
+
+        nr = _Reader(item, npath)
+        code = nr.text("code")
+        if code not in ("no_scorecard", "unknown_role"):
+            raise nr._bad("code", "no_scorecard or unknown_role")
+        out.append(NotAppraised(nr.text("employee_id"), nr.text("role"), code))  # type: ignore[arg-type]
+    return out
 
 
 def _cohort_from_dict(data: Mapping[str, Any], policy: Policy | None) -> CohortResult:
@@ -233,6 +284,7 @@ def _cohort_from_dict(data: Mapping[str, Any], policy: Policy | None) -> CohortR
         grades=counts["grades"],
         by_team=summaries["by_team"],
         by_role=summaries["by_role"],
+        not_appraised=tuple(_not_appraised(r)),
         engine=None if engine is None else dict(engine),
     )
 
@@ -248,6 +300,8 @@ def appraise_cohort(
     ratings: Iterable[Rating | Mapping[str, Any]] = (),
     distribution: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    unscored: Unscored = "error",
+    goals: Iterable[Goal | Mapping[str, Any]] = (),
 ) -> CohortResult:
     """Appraise every employee of a roster who is active in ``period``.
 
@@ -255,8 +309,21 @@ def appraise_cohort(
     outside the period do not count; the policy's ``[distribution]`` is applied across
     everyone appraised unless ``distribution=False``. Every id in every row must be in the
     roster. ``progress(done, total)`` is called after each employee, for long runs.
+    ``goals`` (records or mappings, SPEC §16) give the values of KPIs derived from goals.
+
+    Someone whose role (any role they hold within the period) has no scorecard is an
+    error with ``unscored="error"`` (the default); with ``"skip"`` they are not appraised
+    and are listed in :attr:`CohortResult.not_appraised` with the reason. Their rows still
+    count where others' KPIs read them (a manager's team roll-up).
     """
     require_policy(policy)
+    if unscored not in ("error", "skip"):
+        raise InputError(
+            f"{unscored!r} is not a way to treat people without a scorecard",
+            path="unscored",
+            value=unscored,
+            expected='"error" or "skip"',
+        )
     try:
         with engine_context():
             roster = validate_records(Employee, employees, "employees")
@@ -275,8 +342,10 @@ def appraise_cohort(
                 incidents=normalize_incidents(incidents),
                 surveys=validate_records(SurveyResponse, surveys, "surveys", keep=check.survey),
                 ratings=validate_records(Rating, ratings, "ratings", keep=check.rating),
+                goals=goals_book(policy, goals, known=organisation.manager_of),
                 distribution=distribution,
                 progress=progress,
+                unscored=unscored,
             )
     except MedsalesError:
         raise
@@ -346,8 +415,12 @@ class _Derived:
         rows: Mapping[str, Mapping[str, list[PeriodRow]]],
         surveys: Sequence[tuple[int, SurveyResponse]],
         ratings: Sequence[tuple[int, Rating]],
+        goals: GoalBook,
+        period: Period,
     ) -> None:
         self.policy = policy
+        self.goals = goals
+        self.period = period
         self.organisation = organisation
         self.rows = rows
         self.cache: dict[tuple[str, str], Resolved | None] = {}
@@ -401,6 +474,8 @@ class _Derived:
             result = survey_metric(kpi, derive, responses) if responses else None
         elif isinstance(derive, RatingsDerive):
             result = self._ratings(kpi, derive, employee_id)
+        elif isinstance(derive, GoalsDerive):
+            result = goal_metric(self.goals, kpi_id, employee_id, self.period)
         elif isinstance(derive, TeamDerive):
             members = (
                 self.organisation.direct_reports(employee_id)
@@ -435,14 +510,16 @@ def _appraise_cohort(
     incidents: tuple[Incident, ...],
     surveys: list[tuple[int, SurveyResponse]],
     ratings: list[tuple[int, Rating]],
+    goals: GoalBook,
     distribution: bool,
     progress: Callable[[int, int], None] | None,
+    unscored: Unscored = "error",
 ) -> CohortResult:
     known = organisation.manager_of
-    _check_roles_and_incidents(policy, employees, incidents, known)
+    unscored_roles = _check_roles_and_incidents(policy, employees, incidents, known, unscored)
     grouped = group_rows(policy, rows, period)
-    spans_of = _spans_of(employees, known, period)
-    derived = _Derived(policy, organisation, grouped, surveys, ratings)
+    spans_of, left_out = _leave_out(_spans_of(employees, known, period), unscored_roles)
+    derived = _Derived(policy, organisation, grouped, surveys, ratings, goals, period)
     derived.spans = {eid: RoleSpan("", s[0].start, s[-1].end) for eid, s in spans_of.items()}
     incidents_of: dict[str, list[Incident]] = {}
     for incident in incidents:
@@ -483,7 +560,11 @@ def _appraise_cohort(
             policy, appraisals, lambda a: organisation.team(a.employee_id or "") or "—"
         ),
         by_role=_summaries(policy, appraisals, lambda a: a.role),
+        not_appraised=tuple(sorted(left_out, key=lambda n: n.employee_id)),
     )
+
+
+_Unscorable = Literal["no_scorecard", "unknown_role"]
 
 
 def _check_roles_and_incidents(
@@ -491,10 +572,25 @@ def _check_roles_and_incidents(
     employees: list[tuple[int, Employee]],
     incidents: tuple[Incident, ...],
     known: Mapping[str, str | None],
-) -> None:
-    """Every role has a scorecard; every incident names an employee of the roster."""
-    for _, e in employees:
-        policy.scorecard(e.role)
+    unscored: Unscored,
+) -> dict[str, _Unscorable]:
+    """Every role has a scorecard (or, with ``unscored="skip"``, the roles without one and
+    why); every incident names an employee of the roster."""
+    unscorable: dict[str, _Unscorable] = {}
+    for i, e in employees:
+        if e.role in policy.scorecards_by_role or e.role in unscorable:
+            continue
+        if unscored == "error":
+            try:
+                policy.scorecard(e.role)
+            except MedsalesError as exc:
+                raise type(exc)(
+                    exc.message,
+                    path=f"employees[{i}].role",
+                    value=exc.value,
+                    expected=f'{exc.expected}, or unscored="skip" to leave them out',
+                ) from None
+        unscorable[e.role] = "no_scorecard" if e.role in policy.roles_by_id else "unknown_role"
     for i, incident in enumerate(incidents):
         if incident.employee_id is None:
             raise InputError(
@@ -503,6 +599,7 @@ def _check_roles_and_incidents(
                 expected="an employee_id of the roster",
             )
         _check_known(known, incident.employee_id, f"incidents[{i}].employee_id")
+    return unscorable
 
 
 def _spans_of(
@@ -519,6 +616,21 @@ def _spans_of(
         if any(_active(e, period) for _, e in own):
             spans_of[eid] = role_spans(eid, own, period)
     return spans_of
+
+
+def _leave_out(
+    spans_of: dict[str, tuple[RoleSpan, ...]], unscorable: Mapping[str, _Unscorable]
+) -> tuple[dict[str, tuple[RoleSpan, ...]], list[NotAppraised]]:
+    """Those who hold a role without a scorecard within the period, set apart (SPEC §15)."""
+    kept: dict[str, tuple[RoleSpan, ...]] = {}
+    left_out: list[NotAppraised] = []
+    for eid, spans in spans_of.items():
+        missing = next((s.role for s in spans if s.role in unscorable), None)
+        if missing is None:
+            kept[eid] = spans
+        else:
+            left_out.append(NotAppraised(eid, missing, unscorable[missing]))
+    return kept, left_out
 
 
 def _derived_values(

@@ -371,7 +371,7 @@ def _positions(
             expected="a period containing one of " + ", ".join(p.label for p in history.periods),
         )
     kind = inside[0].period.kind
-    if any(c.period.kind != kind for c in inside):
+    if kind == "range" or any(c.period.kind != kind for c in inside):
         raise PeriodError(
             f"the periods inside {larger.label} are not all of one kind",
             path="periods",

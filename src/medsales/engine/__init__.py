@@ -10,6 +10,7 @@ from medsales.engine.results import (
     Appraisal,
     ConductAdjustment,
     LineResult,
+    SectionResult,
     Segment,
 )
 from medsales.engine.schema import appraisal_json_schema, cohort_json_schema
@@ -22,6 +23,7 @@ __all__ = [
     "LineResult",
     "Note",
     "RoleSpan",
+    "SectionResult",
     "Segment",
     "appraisal_json_schema",
     "appraise",

@@ -19,6 +19,7 @@ from medsales.engine.results import (
     LineResult,
     LineStatus,
     Segment,
+    section_results,
 )
 from medsales.errors import (
     InputError,
@@ -318,7 +319,7 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
 
     lines: list[LineResult] = []
     raw_n, raw_d = 0, 1  # the raw score as an integer ratio, summed exactly
-    for (_, _, section, line), item, effective, factor in zip(
+    for (s, i, section, line), item, effective, factor in zip(
         card.plan, pending, effective_weights, factors, strict=True
     ):
         m, status, line_x, points, notes_of_line = item
@@ -334,8 +335,10 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
             LineResult(
                 section=section.id,
                 kpi=line.kpi,
-                weight=line.weight,
-                section_weight=section.weight,
+                weight=line.weight if line.weight is not None else section.line_shares[i],
+                section_weight=(
+                    section.weight if section.weight is not None else card.section_shares[s]
+                ),
                 status=status,
                 actual=m.actual if m is not None else None,
                 target=m.target if m is not None else None,
@@ -424,6 +427,7 @@ def finish(
         "role": scored.role,
         "period": period,
         "lines": scored.lines,
+        "sections": section_results(scored.lines),
         "conduct": conduct,
         "deductions": deductions,
         "deduction_applied": applied,

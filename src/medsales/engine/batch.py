@@ -26,6 +26,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -222,13 +223,13 @@ def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
     card = policy.scorecard(role)
     lines: list[_Line] = []
     for s, section in enumerate(card.effective_sections):
-        for line in section.lines:
+        for line, share in zip(section.lines, section.line_shares, strict=True):
             kpi = policy.kpi(line.kpi)
             lines.append(
                 _Line(
                     kpi=line.kpi,
                     section=s,
-                    weight=line.weight,
+                    weight=_decimal(share),
                     basis=line.basis,
                     direction=kpi.direction,
                     missing=line.missing or policy.missing,
@@ -242,9 +243,16 @@ def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
         policy=policy,
         role=role,
         lines=tuple(lines),
-        section_weights=tuple(s.weight for s in card.effective_sections),
+        section_weights=tuple(_decimal(share) for share in card.section_shares),
         plain=_plain_policy(policy.canonical_json),
     )
+
+
+def _decimal(share: Fraction) -> Decimal:
+    """A weight as a Decimal at the batch precision: exact for decimal weights; 100/3 to
+    50 digits, which the near-tie checks make safe (a row near an edge goes exact)."""
+    with decimal.localcontext(_CONTEXT):
+        return Decimal(share.numerator) / Decimal(share.denominator)
 
 
 def _number(value: Any) -> Decimal:

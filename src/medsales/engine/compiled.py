@@ -85,28 +85,27 @@ class CompiledScorecard:
 def effective_weights(card: Scorecard, kept: tuple[bool, ...]) -> Weights:
     """SPEC §4: a section's share goes to its remaining lines in proportion to their
     weights, and a section with none left gives its share to the remaining sections."""
-    flat = [(sec, line) for sec in card.effective_sections for line in sec.lines]
-    line_totals: dict[str, Fraction] = {}
-    for (sec, line), keep in zip(flat, kept, strict=True):
+    sections = card.effective_sections
+    flat = [(s, share) for s, sec in enumerate(sections) for share in sec.line_shares]
+    line_totals: dict[int, Fraction] = {}
+    for (s, share), keep in zip(flat, kept, strict=True):
         if keep:
-            line_totals[sec.id] = line_totals.get(sec.id, _ZERO) + line.exact_weight
-    section_total = sum(
-        (sec.exact_weight for sec in card.effective_sections if sec.id in line_totals), _ZERO
-    )
+            line_totals[s] = line_totals.get(s, _ZERO) + share
+    section_shares = card.section_shares
+    section_total = sum((section_shares[s] for s in line_totals), _ZERO)
     notes: list[Note] = []
-    for sec in card.effective_sections:
-        if sec.id not in line_totals:
-            if len(card.effective_sections) > 1:
-                notes.append(Note.of("section_dropped", section=sec.id, weight=sec.weight))
-        elif line_totals[sec.id] != 100:
-            notes.append(Note.of("redistributed", section=sec.id, line_total=line_totals[sec.id]))
+    for s, sec in enumerate(sections):
+        if s not in line_totals:
+            if len(sections) > 1:
+                weight = sec.weight if sec.weight is not None else section_shares[s]
+                notes.append(Note.of("section_dropped", section=sec.id, weight=weight))
+        elif line_totals[s] != 100:
+            notes.append(Note.of("redistributed", section=sec.id, line_total=line_totals[s]))
     if line_totals and section_total != 100:
         notes.append(Note.of("sections_redistributed", total=section_total))
     weights = tuple(
-        sec.exact_weight / section_total * line.exact_weight / line_totals[sec.id] * _HUNDRED
-        if keep
-        else _ZERO
-        for (sec, line), keep in zip(flat, kept, strict=True)
+        section_shares[s] / section_total * share / line_totals[s] * _HUNDRED if keep else _ZERO
+        for (s, share), keep in zip(flat, kept, strict=True)
     )
     return weights, tuple((w / _HUNDRED).as_integer_ratio() for w in weights), tuple(notes)
 

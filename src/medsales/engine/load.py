@@ -26,7 +26,13 @@ from medsales.numbers import MAX_DEPTH, Shown, check_limits, check_text, display
 from medsales.periods import Period
 
 if TYPE_CHECKING:
-    from medsales.engine.results import Appraisal, ConductAdjustment, LineResult, Segment
+    from medsales.engine.results import (
+        Appraisal,
+        ConductAdjustment,
+        LineResult,
+        SectionResult,
+        Segment,
+    )
     from medsales.policy.models import Policy
 
 __all__ = [
@@ -361,9 +367,6 @@ def appraisal_from_dict(
     lines = _lines(r)
     conduct = _conduct(r)
     segments = _segments(r, policy, period_of)
-    extra: dict[str, Any] = {}
-    if "sections" in data and "sections" in attrs.fields_dict(Appraisal):
-        extra["sections"] = _sections(data["sections"], f"{path}sections")  # pragma: no cover
     return Appraisal(
         policy=policy,
         employee_id=r.opt_text("employee_id"),
@@ -386,7 +389,7 @@ def appraisal_from_dict(
         segments=tuple(segments),
         grade_before_distribution=r.opt_text("grade_before_distribution"),
         engine=None if engine is None else dict(engine),
-        **extra,
+        sections=tuple(_sections(r)),
     )
 
 
@@ -465,8 +468,25 @@ def _segments(r: _Reader, policy: Policy, period_of: Mapping[str, Period] | None
     return segments
 
 
-def _sections(value: Any, path: str) -> Any:  # pragma: no cover - until sections land
-    raise InputError("section scores cannot be read back yet", path=path, value=value)
+def _sections(r: _Reader) -> list[SectionResult]:
+    """The section scores of a document (SPEC §15)."""
+    from medsales.engine.results import SectionResult
+
+    sections: list[SectionResult] = []
+    if "sections" not in r.data:  # a document written before section scores
+        return sections
+    for spath, item in r.items("sections"):
+        sr = _Reader(item, spath)
+        sections.append(
+            SectionResult(
+                id=sr.text("id"),
+                weight=sr.decimal("weight"),
+                effective_weight=sr.fraction("effective_weight"),
+                points=sr.opt_fraction("points"),
+                contribution=sr.fraction("contribution"),
+            )
+        )
+    return sections
 
 
 def _period(policy: Policy, label: str, path: str) -> Period:

@@ -45,6 +45,15 @@ class Note:
         """A note with its parameters."""
         return cls(code, tuple(params.items()))
 
+    @property
+    def depth(self) -> int:
+        """How deep in a tree the note sits (a goal's level under its top goal), for
+        indenting; 0 for notes that are not part of a tree."""
+        for key, value in self.params:
+            if key == "depth" and isinstance(value, int):
+                return value
+        return 0
+
     def rendered(self) -> dict[str, str]:
         """The parameters as text."""
         return {k: _show(v) for k, v in self.params}

@@ -38,8 +38,8 @@ from medsales.errors import (
 from medsales.numbers import MAX_ID, check_text, display, engine_context
 from medsales.periods import Period, active_share, aggregate
 from medsales.policy.document import require_policy
-from medsales.policy.models import Incident, Policy
-from medsales.policy.records import Employee, MeasurementRow
+from medsales.policy.models import GoalsDerive, Incident, Policy
+from medsales.policy.records import Employee, Goal, MeasurementRow
 
 __all__ = [
     "PeriodRow",
@@ -80,22 +80,27 @@ def appraise_employee(
     measurements: Iterable[MeasurementRow | Mapping[str, Any]],
     period: Period | str,
     incidents: Iterable[Incident | Mapping[str, Any]] = (),
+    goals: Iterable[Goal | Mapping[str, Any]] = (),
 ) -> Appraisal:
     """Appraise one employee for ``period`` from the rows of the employees, measurements and
     incidents files (SPEC §10); rows of other employees are passed over, so whole files
-    may be given.
+    may be given. ``goals`` (records or mappings, SPEC §16) give the values of KPIs
+    derived from goals; all of them are checked, whoever they belong to.
     """
     require_policy(policy)
     check_text(employee_id, path="employee_id", limit=MAX_ID)
     try:
         with engine_context():
+            within = required_period(policy, period)
+            derived = _goal_values(policy, goals, employee_id, within)
             return _appraise_employee(
                 policy,
                 employee_id=employee_id,
                 employees=validate_records(Employee, employees, "employees"),
                 rows=validate_records(MeasurementRow, measurements, "measurements"),
-                period=required_period(policy, period),
+                period=within,
                 incidents=normalize_incidents(incidents),
+                derived=derived,
             )
     except MedsalesError:
         raise
@@ -409,6 +414,7 @@ def _appraise_employee(
     rows: list[tuple[int, MeasurementRow]],
     period: Period,
     incidents: tuple[Incident, ...],
+    derived: Mapping[str, Resolved] | None = None,
 ) -> Appraisal:
     spans = role_spans(employee_id, employees, period)
     grouped = group_rows(policy, rows, period, employee_id=employee_id)
@@ -422,7 +428,31 @@ def _appraise_employee(
         rows=grouped.get(employee_id, {}),
         period=period,
         incidents=own_incidents,
+        derived=derived,
     )
+
+
+def _goal_values(
+    policy: Policy,
+    goals: Iterable[Goal | Mapping[str, Any]],
+    employee_id: str,
+    period: Period,
+) -> dict[str, Resolved]:
+    """The values of the goals-derived KPIs for one employee (SPEC §16)."""
+    # the roll-up lives with the other derived KPIs in medsales.cohort.goals
+    from medsales.cohort.goals import goal_metric, goals_book
+
+    given = list(goals)
+    if not given:
+        return {}
+    book = goals_book(policy, given)
+    out: dict[str, Resolved] = {}
+    for kpi in policy.kpis:
+        if isinstance(kpi.derive, GoalsDerive):
+            value = goal_metric(book, kpi.id, employee_id, period)
+            if value is not None:
+                out[kpi.id] = value
+    return out
 
 
 def appraise_spans(

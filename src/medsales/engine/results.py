@@ -25,6 +25,7 @@ __all__ = [
     "ConductAdjustment",
     "LineResult",
     "LineStatus",
+    "SectionResult",
     "Segment",
     "document_json",
     "policy_ref",
@@ -70,8 +71,8 @@ class LineResult:
 
     section: str
     kpi: str
-    weight: Decimal
-    section_weight: Decimal
+    weight: Decimal | Fraction
+    section_weight: Decimal | Fraction
     status: LineStatus
     actual: Decimal | Fraction | None
     target: Decimal | Fraction | None
@@ -102,6 +103,54 @@ class LineResult:
             "contribution": _num(self.contribution),
             "notes": [n.to_dict() for n in self.notes],
         }
+
+
+@attrs.frozen
+class SectionResult:
+    """One scorecard section of an appraisal (SPEC §15): its weight, the weight it really
+    had, its points (the weighted mean of its remaining lines' points, what a report shows
+    as "goal score" or "feedback score") and its contribution to the raw score.
+
+    A section with no line left has effective weight 0, contribution 0 and no points.
+    """
+
+    id: str
+    weight: Decimal | Fraction
+    effective_weight: Fraction
+    points: Fraction | None
+    contribution: Fraction
+
+    def to_dict(self) -> dict[str, Any]:
+        """The section as JSON-ready data."""
+        return {
+            "id": self.id,
+            "weight": _num(self.weight),
+            "effective_weight": _num(self.effective_weight),
+            "points": _num(self.points),
+            "contribution": _num(self.contribution),
+        }
+
+
+def section_results(lines: tuple[LineResult, ...]) -> tuple[SectionResult, ...]:
+    """Each section's result from its lines, in scorecard order; Σ contributions = the raw
+    score, and points = Σ contributions × 100 / effective weight."""
+    order: dict[str, list[LineResult]] = {}
+    for line in lines:
+        order.setdefault(line.section, []).append(line)
+    out: list[SectionResult] = []
+    for section, members in order.items():
+        effective = sum((line.effective_weight for line in members), Fraction(0))
+        contribution = sum((line.contribution for line in members), Fraction(0))
+        out.append(
+            SectionResult(
+                id=section,
+                weight=members[0].section_weight,
+                effective_weight=effective,
+                points=contribution * 100 / effective if effective else None,
+                contribution=contribution,
+            )
+        )
+    return tuple(out)
 
 
 @attrs.frozen
@@ -181,6 +230,9 @@ class Appraisal:
     notes: tuple[Note, ...] = ()
     segments: tuple[Segment, ...] = ()
     grade_before_distribution: str | None = None
+    sections: tuple[SectionResult, ...] = ()
+    """Each scorecard section's weight, points and contribution (empty for an appraisal
+    combined from role segments: each segment lists its own)."""
     engine: Mapping[str, str] | None = attrs.field(default=ENGINE, eq=False, repr=False)
     """The engine that wrote the document: this version, or as read back (None for a
     document written before documents named their engine)."""
@@ -231,6 +283,7 @@ class Appraisal:
             "grade": self.grade,
             "coefficient": None if self.coefficient is None else format(self.coefficient, "f"),
             "vetoed": self.vetoed,
+            "sections": [sec.to_dict() for sec in self.sections],
             "lines": [line.to_dict() for line in self.lines],
             "conduct": [c.to_dict() for c in self.conduct],
             "notes": [n.to_dict() for n in self.notes],

@@ -56,6 +56,19 @@ _LINE: Final = {
     },
 }
 
+_SECTION: Final = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "weight", "effective_weight", "points", "contribution"],
+    "properties": {
+        "id": {"type": "string"},
+        "weight": _DECIMAL,
+        "effective_weight": _DECIMAL,
+        "points": _OPT_DECIMAL,
+        "contribution": _DECIMAL,
+    },
+}
+
 _CONDUCT: Final = {
     "type": "object",
     "additionalProperties": False,
@@ -132,6 +145,7 @@ _APPRAISAL: Final[dict[str, Any]] = {
         "grade",
         "coefficient",
         "vetoed",
+        "sections",
         "lines",
         "conduct",
         "notes",
@@ -155,13 +169,20 @@ _APPRAISAL: Final[dict[str, Any]] = {
         "grade": _OPT_STRING,
         "coefficient": _OPT_DECIMAL,
         "vetoed": {"type": "boolean"},
+        "sections": {"type": "array", "items": {"$ref": "#/$defs/section"}},
         "lines": {"type": "array", "items": {"$ref": "#/$defs/line"}},
         "conduct": {"type": "array", "items": {"$ref": "#/$defs/conduct"}},
         "notes": {"type": "array", "items": {"$ref": "#/$defs/note"}},
         "policy": _POLICY_REF,
         "engine": _ENGINE,
     },
-    "$defs": {"note": _NOTE, "line": _LINE, "conduct": _CONDUCT, "segment": _SEGMENT},
+    "$defs": {
+        "note": _NOTE,
+        "section": _SECTION,
+        "line": _LINE,
+        "conduct": _CONDUCT,
+        "segment": _SEGMENT,
+    },
 }
 
 
@@ -228,6 +249,21 @@ def cohort_json_schema() -> dict[str, Any]:
             "by_team": {"type": "array", "items": {"$ref": "#/$defs/summary"}},
             "by_role": {"type": "array", "items": {"$ref": "#/$defs/summary"}},
             "appraisals": {"type": "array", "items": {"$ref": "#/$defs/appraisal"}},
+            "not_appraised": {
+                "type": "array",
+                "description": "people left out (unscored = skip), and why",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["employee_id", "role", "code", "reason"],
+                    "properties": {
+                        "employee_id": {"type": "string"},
+                        "role": {"type": "string"},
+                        "code": {"enum": ["no_scorecard", "unknown_role"]},
+                        "reason": {"type": "string"},
+                    },
+                },
+            },
         },
         "$defs": {**defs, "summary": copy.deepcopy(_SUMMARY)},
     }

@@ -42,10 +42,11 @@ from medsales.policy.models import (
     RatingsDerive,
     SurveyDerive,
 )
-from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
+from medsales.policy.records import Employee, Goal, MeasurementRow, Rating, SurveyResponse
 
 __all__ = [
     "EMPLOYEES_COLUMNS",
+    "GOALS_COLUMNS",
     "INCIDENTS_COLUMNS",
     "MEASUREMENTS_COLUMNS",
     "OPTIONAL_COLUMNS",
@@ -54,6 +55,7 @@ __all__ = [
     "Source",
     "format_cell",
     "read_employees",
+    "read_goals",
     "read_incidents",
     "read_measurements",
     "read_ratings",
@@ -90,12 +92,26 @@ RATINGS_COLUMNS: Final = ("employee_id", "period", "kpi", "rater_id", "rater_gro
 """The columns of the (360°) ratings file."""
 SURVEYS_COLUMNS: Final = ("employee_id", "period", "kpi", "response")
 """The columns of the customer survey file."""
+GOALS_COLUMNS: Final = (
+    "goal_id",
+    "employee_id",
+    "period",
+    "title",
+    "parent_id",
+    "kpi",
+    "weight",
+    "progress",
+    "status",
+)
+"""The columns of the goals file (SPEC §16); all but ``goal_id``, ``employee_id`` and
+``period`` may be left out."""
 OPTIONAL_COLUMNS: Final[Mapping[str, frozenset[str]]] = {
     "employees": frozenset(),
     "measurements": frozenset({"weight", "applicable"}),
     "incidents": frozenset({"note"}),
     "ratings": frozenset(),
     "surveys": frozenset(),
+    "goals": frozenset({"title", "parent_id", "kpi", "weight", "progress", "status"}),
 }
 """Per file, the columns that the header may leave out."""
 
@@ -108,6 +124,7 @@ _ID_EXPECTED: Final = "an id: a letter, then letters, digits, '_' or '-'"
 _CELL_MODEL_COLUMN: Final[Mapping[type[BaseModel], str]] = {
     Employee: "active_to",
     MeasurementRow: "actual",
+    Goal: "kpi",
 }
 """The column a record's whole-row validator speaks about."""
 
@@ -131,6 +148,8 @@ _MEASUREMENTS: Final = _Format("measurements", MEASUREMENTS_COLUMNS)
 _INCIDENTS: Final = _Format("incidents", INCIDENTS_COLUMNS)
 _RATINGS: Final = _Format("ratings", RATINGS_COLUMNS)
 _SURVEYS: Final = _Format("surveys", SURVEYS_COLUMNS)
+_GOALS: Final = _Format("goals", GOALS_COLUMNS)
+_GOAL_STATUSES: Final = ("active", "completed", "archived")
 
 
 class _Bad:
@@ -908,6 +927,71 @@ def read_surveys(
         )
 
     return _finish(*_rows(source, name, _SURVEYS, check))
+
+
+# --------------------------------------------------------------------------- goals
+
+
+def read_goals(
+    source: Source,
+    *,
+    policy: Policy | None = None,
+    employee_ids: Collection[str] | None = None,
+    name: str | None = None,
+) -> tuple[Goal, ...]:
+    """Read a goals file: one goal (目标) per row (SPEC §16).
+
+    Columns ``goal_id``, ``employee_id``, ``period`` and the optional ``title``,
+    ``parent_id`` (empty: a top goal), ``kpi`` (top goals only), ``weight`` (> 0, empty:
+    1), ``progress`` (0–100, empty: none) and ``status`` (``active``, ``completed``,
+    ``archived``; empty: active). A duplicate goal id, an unknown parent, a parent of
+    another employee or whose period does not contain the child's, and a cycle of parents
+    are problems at the row that names them; with ``policy``, so is a KPI that is not
+    derived from goals, and periods are read in its calendar; with ``employee_ids``, so is
+    an unknown employee.
+    """
+    from medsales.cohort.goals import goal_problems
+
+    bad_ids: set[str] = set()
+
+    def check(ck: _Checker, line: int, row: Mapping[str, str]) -> Goal | None:
+        status: str | _Bad = row.get("status", "") or "active"
+        if status not in _GOAL_STATUSES:
+            status = ck.add(
+                line,
+                "status",
+                status,
+                f"unknown status {status!r} (expected one of {', '.join(_GOAL_STATUSES)}, "
+                "or empty for active)",
+            )
+        record = ck.record(
+            Goal,
+            line,
+            row,
+            {
+                "goal_id": ck.required(line, row, "goal_id"),
+                "employee_id": ck.employee(line, row, "employee_id", employee_ids),
+                "period": ck.period(line, row, "period", policy),
+                "title": row.get("title", ""),
+                "parent_id": row.get("parent_id") or None,
+                "kpi": row.get("kpi") or None,
+                "weight": ck.number(line, row, "weight"),
+                "progress": ck.number(line, row, "progress"),
+                "status": status,
+            },
+        )
+        if record is None and row.get("goal_id"):
+            bad_ids.add(row["goal_id"])
+        return record
+
+    checker, records = _rows(source, name, _GOALS, check)
+    lines = [line for line, _ in records]
+    for q in goal_problems([g for _, g in records], policy, where=lambda i: f"line {lines[i]}"):
+        if q.column == "parent_id" and q.value in bad_ids and "unknown parent" in q.message:
+            continue  # its parent's row has problems of its own, reported there
+        cell = "" if q.value is None else str(q.value)
+        checker.add(lines[q.index], q.column, cell, q.message)
+    return _finish(checker, records)
 
 
 # --------------------------------------------------------------------------- writing

@@ -29,7 +29,7 @@ except ImportError as exc:
         "medsales.io.pandas needs pandas, an optional extra: pip install 'medsales[pandas]'"
     ) from exc
 
-from medsales.cohort.appraise import CohortResult, appraise_cohort
+from medsales.cohort.appraise import CohortResult, Unscored, appraise_cohort
 from medsales.cohort.history import History
 from medsales.engine.results import Appraisal, LineResult
 from medsales.errors import InputError
@@ -41,11 +41,13 @@ from medsales.policy.models import Policy
 __all__ = [
     "BREAKDOWN_COLUMNS",
     "HISTORY_COLUMNS",
+    "NOT_APPRAISED_COLUMNS",
     "ROLLUP_COLUMNS",
     "SUMMARY_COLUMNS",
     "appraise_frames",
     "breakdown_frame",
     "history_frame",
+    "not_appraised_frame",
     "rollup_frame",
     "summary_frame",
 ]
@@ -82,10 +84,12 @@ BREAKDOWN_COLUMNS: Final = (
     "points",
     "weight",
     "section_weight",
+    "section_points",
     "effective_weight",
     "contribution",
 )
-"""The columns of :func:`breakdown_frame`, in order."""
+"""The columns of :func:`breakdown_frame`, in order (``section_points``: the points of the
+line's section, the weighted mean of its remaining lines' points, SPEC §15)."""
 
 _SUMMARY_NUMBERS: Final = frozenset(
     {"score", "coefficient", "raw_score", "deductions", "deduction_applied"}
@@ -98,6 +102,7 @@ _BREAKDOWN_NUMBERS: Final = frozenset(
         "points",
         "weight",
         "section_weight",
+        "section_points",
         "effective_weight",
         "contribution",
     }
@@ -313,6 +318,7 @@ def appraise_frames(
     ratings: pd.DataFrame | None = None,
     surveys: pd.DataFrame | None = None,
     distribution: bool = True,
+    unscored: Unscored = "error",
 ) -> CohortResult:
     """Appraise a department from DataFrames, as :func:`medsales.appraise_cohort` does.
 
@@ -335,6 +341,7 @@ def appraise_frames(
         surveys=() if surveys is None else _rows(surveys, "surveys"),
         period=period,
         distribution=distribution,
+        unscored=unscored,
     )
 
 
@@ -417,9 +424,24 @@ def summary_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
     )
 
 
-def _line_row(a: Appraisal, role: str, segment: str | None, line: LineResult) -> list[object]:
+def _line_rows(
+    employee_id: str | None, a: Appraisal, role: str, segment: str | None
+) -> list[list[object]]:
+    points = {sec.id: sec.points for sec in a.sections}
     return [
-        a.employee_id,
+        _line_row(employee_id, role, segment, line, points.get(line.section)) for line in a.lines
+    ]
+
+
+def _line_row(
+    employee_id: str | None,
+    role: str,
+    segment: str | None,
+    line: LineResult,
+    section_points: Fraction | None,
+) -> list[object]:
+    return [
+        employee_id,
         role,
         segment,
         line.section,
@@ -431,9 +453,31 @@ def _line_row(a: Appraisal, role: str, segment: str | None, line: LineResult) ->
         _shown(line.points),
         _shown(line.weight),
         _shown(line.section_weight),
+        _shown(section_points),
         _shown(line.effective_weight),
         _shown(line.contribution),
     ]
+
+
+NOT_APPRAISED_COLUMNS: Final = ("employee_id", "name", "role", "period", "code", "reason")
+"""The columns of :func:`not_appraised_frame`, in order."""
+
+
+def not_appraised_frame(cohort: CohortResult) -> pd.DataFrame:
+    """One row per person left out of the cohort (``unscored="skip"``, SPEC §15), by
+    employee id: the columns of :data:`NOT_APPRAISED_COLUMNS`."""
+    rows: list[list[object]] = [
+        [
+            n.employee_id,
+            cohort.names.get(n.employee_id, ""),
+            n.role,
+            cohort.period.label,
+            n.code,
+            n.reason,
+        ]
+        for n in cohort.not_appraised
+    ]
+    return _frame(NOT_APPRAISED_COLUMNS, rows, frozenset(), exact=True)
 
 
 def breakdown_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
@@ -452,9 +496,9 @@ def breakdown_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame
         if a.segments:
             for s in a.segments:
                 label = f"{s.start.isoformat()}/{s.end.isoformat()}"
-                rows.extend(_line_row(a, s.role, label, line) for line in s.appraisal.lines)
+                rows.extend(_line_rows(a.employee_id, s.appraisal, s.role, label))
         else:
-            rows.extend(_line_row(a, a.role, None, line) for line in a.lines)
+            rows.extend(_line_rows(a.employee_id, a, a.role, None))
     return _frame(BREAKDOWN_COLUMNS, rows, _BREAKDOWN_NUMBERS, exact=exact)
 
 

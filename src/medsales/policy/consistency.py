@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -163,17 +164,71 @@ def _scorecards(policy: Policy, out: _Problems) -> None:
             )
         if card.sections is not None:
             out.unique(card.sections, [*base, "sections"], "section id", "id")
-            total = exact_sum(sec.weight for sec in card.sections)
-            if total != 100:
-                out.add(
-                    [*base, "sections"],
-                    f"section weights of scorecard {card.role!r} total {total}, must total 100",
-                    total,
-                )
+            _section_weights(card, base, out)
             sections = [([*base, "sections", i], sec) for i, sec in enumerate(card.sections)]
         else:
+            if card.section_weights is not None:
+                out.add(
+                    [*base, "section_weights"],
+                    "'section_weights' needs 'sections' (flat 'lines' are one section)",
+                    card.section_weights,
+                )
             sections = [(base, card.effective_sections[0])]
         _scorecard_lines(policy, card, sections, out)
+
+
+def _section_weights(card: Scorecard, base: Path, out: _Problems) -> None:
+    """Section weights total exactly 100, or the scorecard says ``section_weights =
+    "equal"`` and no section has a weight (SPEC §4, §15)."""
+    assert card.sections is not None
+    if card.weights is not None:
+        out.add(
+            [*base, "weights"],
+            "'weights' goes on a section (or on flat 'lines'), not on a scorecard with sections",
+            card.weights,
+        )
+    if card.section_weights == "equal":
+        for i, sec in enumerate(card.sections):
+            if sec.weight is not None:
+                out.add(
+                    [*base, "sections", i, "weight"],
+                    f"section {sec.id!r} has a weight, but scorecard {card.role!r} says "
+                    'section_weights = "equal" (give one or the other)',
+                    sec.weight,
+                )
+        return
+    # every section has a weight here: a missing one fails validation
+    total = exact_sum(sec.weight or Decimal(0) for sec in card.sections)
+    if total != 100:
+        out.add(
+            [*base, "sections"],
+            f"section weights of scorecard {card.role!r} total {total}, must total 100",
+            total,
+        )
+
+
+def _line_weights(card: Scorecard, sec: Section, sec_path: Path, out: _Problems) -> None:
+    """A section's line weights total exactly 100, or it says ``weights = "equal"`` and no
+    line has a weight (SPEC §4, §15)."""
+    where = f"section {sec.id!r}" if card.sections is not None else "flat lines"
+    if sec.weights == "equal":
+        for i, line in enumerate(sec.lines):
+            if line.weight is not None:
+                out.add(
+                    [*sec_path, "lines", i, "weight"],
+                    f"line {line.kpi!r} has a weight, but scorecard {card.role!r} {where} "
+                    'says weights = "equal" (give one or the other)',
+                    line.weight,
+                )
+        return
+    # every line has a weight here: a missing one fails validation
+    total = exact_sum(line.weight or Decimal(0) for line in sec.lines)
+    if total != 100:
+        out.add(
+            [*sec_path, "lines"],
+            f"line weights of scorecard {card.role!r} {where} total {total}, must total 100",
+            total,
+        )
 
 
 def _scorecard_lines(
@@ -184,14 +239,7 @@ def _scorecard_lines(
     kpis = policy.kpis_by_id
     seen_kpis: dict[str, str] = {}
     for sec_path, sec in sections:
-        total = exact_sum(line.weight for line in sec.lines)
-        if total != 100:
-            where = f"section {sec.id!r}" if card.sections is not None else "flat lines"
-            out.add(
-                [*sec_path, "lines"],
-                f"line weights of scorecard {card.role!r} {where} total {total}, must total 100",
-                total,
-            )
+        _line_weights(card, sec, sec_path, out)
         for i, line in enumerate(sec.lines):
             lpath = [*sec_path, "lines", i]
             kpi_def = kpis.get(line.kpi)

@@ -391,7 +391,7 @@ def validation_problems(exc: ValidationError, file: str | None) -> list[Problem]
     return problems
 
 
-_TAGS = {"linear", "steps", "piecewise", "scale", "survey", "ratings", "team"}
+_TAGS = {"linear", "steps", "piecewise", "scale", "survey", "ratings", "team", "goals"}
 _NOISE = {"function-after", "function-before", "function-plain", "decimal", "int", "str"}
 
 

@@ -10,7 +10,7 @@ from medsales.labels import Label
 from medsales.policy.base import Aggregation, Direction, Id, Positive, Unit
 from medsales.policy.base import DocumentModel as _Model
 
-__all__ = ["KPI", "Derive", "RatingsDerive", "SurveyDerive", "TeamDerive"]
+__all__ = ["KPI", "Derive", "GoalsDerive", "RatingsDerive", "SurveyDerive", "TeamDerive"]
 
 
 class SurveyDerive(_Model):
@@ -44,7 +44,16 @@ class TeamDerive(_Model):
     scope: Literal["direct", "all"] = "direct"
 
 
-Derive = Annotated[SurveyDerive | RatingsDerive | TeamDerive, Field(discriminator="from_")]
+class GoalsDerive(_Model):
+    """A KPI read from goals (SPEC §16): the weight-weighted mean progress of the
+    employee's non-archived top goals that feed it, for the appraised period."""
+
+    from_: Literal["goals"] = Field(alias="from")
+
+
+Derive = Annotated[
+    SurveyDerive | RatingsDerive | TeamDerive | GoalsDerive, Field(discriminator="from_")
+]
 
 
 class KPI(_Model):

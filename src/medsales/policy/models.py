@@ -29,7 +29,14 @@ from medsales.policy.curves import Curve, LinearCurve, PiecewiseCurve, ScaleCurv
 from medsales.policy.document import Example, ExampleExpectation, Policy
 from medsales.policy.history import Alert, Rollup
 from medsales.policy.inputs import Incident, Measurement
-from medsales.policy.kpis import KPI, Derive, RatingsDerive, SurveyDerive, TeamDerive
+from medsales.policy.kpis import (
+    KPI,
+    Derive,
+    GoalsDerive,
+    RatingsDerive,
+    SurveyDerive,
+    TeamDerive,
+)
 from medsales.policy.organisation import (
     ConductRule,
     Consequence,
@@ -66,6 +73,7 @@ __all__ = [
     "DocumentModel",
     "Example",
     "ExampleExpectation",
+    "GoalsDerive",
     "Grade",
     "Id",
     "Incident",

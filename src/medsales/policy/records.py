@@ -1,4 +1,5 @@
-"""Input records that people and other systems write: employees and measurement rows.
+"""Input records that people and other systems write: employees, measurement rows, survey
+responses, ratings and goals.
 
 They mirror the CSV files of SPEC §10 and are validated like policy documents: pydantic at
 the edge, unknown keys rejected, numbers exact.
@@ -7,15 +8,16 @@ the edge, unknown keys rejected, numbers exact.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from medsales.numbers import MAX_ID, MAX_TEXT
 from medsales.policy.base import DocumentModel as _Model
 from medsales.policy.base import Id, Num
 
-__all__ = ["Employee", "MeasurementRow", "Rating", "SurveyResponse"]
+__all__ = ["Employee", "Goal", "GoalStatus", "MeasurementRow", "Rating", "SurveyResponse"]
 
 EmployeeId = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 
@@ -84,3 +86,52 @@ class Rating(_Model):
     rater_id: EmployeeId
     rater_group: Id
     rating: Num
+
+
+GoalStatus = Literal["active", "completed", "archived"]
+"""A goal's status: ``archived`` goals count nowhere (SPEC §16)."""
+
+
+class Goal(_Model):
+    """One goal (目标) of an employee for a period (SPEC §16).
+
+    A goal with a ``parent_id`` is part of its parent; a top goal (no parent) may name
+    the ``kpi`` it feeds, a KPI with ``derive = { from = "goals" }``. A goal's progress
+    is the weight-weighted mean of its non-archived children's, at any depth; a goal
+    without any uses its own ``progress`` (0 if none, 100 if ``completed`` with none).
+    """
+
+    goal_id: EmployeeId
+    employee_id: EmployeeId
+    period: str = Field(min_length=1, max_length=100)
+    title: Annotated[str, Field(max_length=MAX_TEXT)] = ""
+    parent_id: EmployeeId | None = None
+    kpi: Id | None = None
+    weight: Num = Decimal(1)
+    progress: Num | None = None
+    status: GoalStatus = "active"
+
+    @field_validator("weight")
+    @classmethod
+    def _positive_weight(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        if value <= 0:
+            goal = info.data.get("goal_id", "?")
+            raise ValueError(f"goal {goal!r}: weight {value} is not positive (expected > 0)")
+        return value
+
+    @field_validator("progress")
+    @classmethod
+    def _progress_in_range(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if value is not None and not 0 <= value <= 100:
+            goal = info.data.get("goal_id", "?")
+            raise ValueError(f"goal {goal!r}: progress {value} is outside 0–100")
+        return value
+
+    @model_validator(mode="after")
+    def _kpi_on_top_goals(self) -> Goal:
+        if self.parent_id is not None and self.kpi is not None:
+            raise ValueError(
+                f"goal {self.goal_id!r} has a parent ({self.parent_id!r}) and a kpi "
+                f"({self.kpi!r}): only a top goal feeds a KPI, its children through it"
+            )
+        return self

@@ -24,6 +24,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "period": "period",
         "policy": "policy",
         "section": "Section",
+        "section_scores": "Section scores (points = weighted mean of the section's lines)",
         "weight": "weight",
         "kpi": "KPI",
         "actual": "actual",
@@ -58,6 +59,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "period": "考核期",
         "policy": "考核方案",
         "section": "维度",
+        "section_scores": "维度得分（得分 = 该维度剩余指标得分的加权平均）",
         "weight": "权重",
         "kpi": "指标",
         "actual": "实际值",
@@ -92,6 +94,7 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "period": "考核期",
         "policy": "考核方案",
         "section": "維度",
+        "section_scores": "維度得分（得分 = 該維度剩餘指標得分的加權平均）",
         "weight": "權重",
         "kpi": "指標",
         "actual": "實際值",
@@ -131,6 +134,23 @@ def _n(value: Fraction | Decimal | None, none: str) -> str:
     return none if value is None else number_text(value)
 
 
+def _share(value: Fraction | Decimal | None, none: str) -> str:
+    """A weight as written: exact decimals as they are, an equal share that does not
+    terminate as its fraction beside a rounded reading (``100/3 ≈ 33.3333``)."""
+    if isinstance(value, Fraction) and not _terminates(value):
+        approx = Decimal(value.numerator) / Decimal(value.denominator)
+        return f"{value.numerator}/{value.denominator} ≈ {approx.quantize(Decimal('0.0001'))}"
+    return _n(value, none)
+
+
+def _terminates(value: Fraction) -> bool:
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
 def _width(text: str) -> int:
     """Display width: CJK characters take two columns in a terminal."""
     return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
@@ -165,7 +185,7 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
                 _n(line.target, none),
                 _n(line.x, none),
                 _n(line.points, none),
-                _n(line.weight, none),
+                _share(line.weight, none),
                 _n(line.effective_weight, none),
                 _n(line.contribution, none),
             ]
@@ -190,11 +210,44 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
             out.append("")
             out.append(
                 f"{w['section']} {section_names.get(current, current)} "
-                f"({w['weight']} {_n(line.section_weight, none)})"
+                f"({w['weight']} {_share(line.section_weight, none)})"
             )
             out.append(fmt(header))
         out.append(fmt(row))
-        out.extend(f"      · {note.text(lang, appraisal.policy)}" for note in line.notes)
+        out.extend(
+            f"      {'  ' * note.depth}· {note.text(lang, appraisal.policy)}" for note in line.notes
+        )
+    return out
+
+
+def _sections_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[str]:
+    """Each section's points, effective weight and contribution (SPEC §15), when the
+    scorecard has more than one section (one section's score is the raw score)."""
+    if len(appraisal.sections) < 2:
+        return []
+    none = w["none"]
+    card = appraisal.policy.scorecards_by_role.get(appraisal.role)
+    names = {
+        sec.id: sec.name.text(lang) if sec.name else sec.id
+        for sec in (card.effective_sections if card is not None else ())
+    }
+    header = [w["section"], w["weight"], w["points"], w["eff"], w["contribution"]]
+    rows = [
+        [
+            names.get(sec.id, sec.id),
+            _share(sec.weight, none),
+            _n(sec.points, none),
+            _n(sec.effective_weight, none),
+            _n(sec.contribution, none),
+        ]
+        for sec in appraisal.sections
+    ]
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    out = ["", f"{w['section_scores']}:"]
+    for cells in [header, *rows]:
+        out.append(
+            "  " + "  ".join(_pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
+        )
     return out
 
 
@@ -224,7 +277,11 @@ def explain(appraisal: Appraisal, lang: str = "en") -> str:
                 f"{seg.end.isoformat()}, {seg.days} {w['days']}"
             )
             out.extend(
-                "  " + text if text else text for text in _lines_block(seg.appraisal, lang, w)
+                "  " + text if text else text
+                for text in [
+                    *_lines_block(seg.appraisal, lang, w),
+                    *_sections_block(seg.appraisal, lang, w),
+                ]
             )
             out.append(f"  {w['raw']}: {_n(seg.appraisal.raw_score, none)}")
         out.append("")
@@ -233,6 +290,7 @@ def explain(appraisal: Appraisal, lang: str = "en") -> str:
         out.extend(_lines_block(appraisal, lang, w))
         out.append("")
         out.append(f"  {w['formula']}")
+        out.extend(_sections_block(appraisal, lang, w))
 
     out.extend(_conduct_block(appraisal, lang, w))
     out.append("")

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Final
 
 from medsales.cohort.appraise import CohortResult, GroupSummary
+from medsales.engine.notes import Note
 from medsales.engine.results import Appraisal, LineResult
 from medsales.labels import pick
 from medsales.numbers import number_text, quantize
@@ -175,6 +176,16 @@ def _notes(notes: Iterable[str]) -> str:
     return f'<ul class="notes">{items}</ul>' if items else ""
 
 
+def _line_notes(notes: Iterable[Note], lang: str, appraisal: Appraisal) -> str:
+    """A line's notes; a tree's notes (goals) indented by their depth."""
+    items = "".join(
+        (f'<li style="padding-left:{n.depth * 2}em">' if n.depth else "<li>")
+        + f"{_e(n.text(lang, appraisal.policy))}</li>"
+        for n in notes
+    )
+    return f'<ul class="notes">{items}</ul>' if items else ""
+
+
 def _lines_table(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> str:
     policy = appraisal.policy
     sections = {}
@@ -195,15 +206,24 @@ def _lines_table(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> str:
     out = ["<table><thead><tr>"]
     out.extend(f"<th{_NUM if 2 <= i <= 8 else ''}>{_e(h)}</th>" for i, h in enumerate(header))
     out.append("</tr></thead><tbody>")
+    scores = {sec.id: sec for sec in appraisal.sections}
     current: str | None = None
     for line in appraisal.lines:
         if line.section != current:
             current = line.section
             section = sections.get(line.section)
             name = section.name.text(lang) if section is not None and section.name else line.section
+            score = scores.get(line.section)
+            summary = (
+                f" · {_e(w['points'])} {_e(_number(score.points))} · {_e(w['eff'])} "
+                f"{_e(_number(score.effective_weight))} · {_e(w['contribution'])} "
+                f"{_e(_number(score.contribution))}"
+                if score is not None and len(scores) > 1
+                else ""
+            )
             out.append(
                 f'<tr class="section"><th colspan="{len(header)}">{_e(name)} · {_e(w["weight"])} '
-                f"{_e(_number(line.section_weight))}</th></tr>"
+                f"{_e(_number(line.section_weight))}{summary}</th></tr>"
             )
         out.append(_line_row(appraisal, line, lang, w))
     out.append("</tbody></table>")
@@ -228,7 +248,7 @@ def _line_row(appraisal: Appraisal, line: LineResult, lang: str, w: Mapping[str,
                 line.contribution,
             )
         ),
-        f"<td>{_notes(n.text(lang, appraisal.policy) for n in line.notes)}</td>",
+        f"<td>{_line_notes(line.notes, lang, appraisal)}</td>",
     ]
     dropped = "" if line.counted else ' class="dropped"'
     return f"<tr{dropped}>{''.join(cells)}</tr>"

@@ -101,6 +101,13 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "rollup_not_in_history": "{period} left out of the roll-up: not among the periods "
         "appraised",
         "rollup_empty": "no period of {period} has a complete appraisal: no roll-up score",
+        "goal": "goal {goal}{title}: progress {progress}",
+        "goal_no_progress": "goal {goal}{title}: no progress given: 0",
+        "goal_completed": "goal {goal}{title}: completed, no progress given: 100",
+        "goal_rolled_up": "goal {goal}{title}: progress {progress} = weighted mean of its "
+        "children {formula}",
+        "goal_archived": "goal {goal}{title}: archived, not counted",
+        "goals_value": "{kpi} = {value}, the weighted mean of {count} top goal(s) {formula}",
     },
     "zh-Hans": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -177,6 +184,12 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "rollup_not_appraised": "{period} 未计入汇总：该期未参加考核（不在名册中或不在岗）",
         "rollup_not_in_history": "{period} 未计入汇总：不在已考核的考核期中",
         "rollup_empty": "{period} 没有任何一期完整的考核：无汇总得分",
+        "goal": "目标 {goal}{title}：进度 {progress}",
+        "goal_no_progress": "目标 {goal}{title}：未填进度，按 0 计",
+        "goal_completed": "目标 {goal}{title}：已完成，未填进度，按 100 计",
+        "goal_rolled_up": "目标 {goal}{title}：进度 {progress} = 子目标加权平均 {formula}",
+        "goal_archived": "目标 {goal}{title}：已归档，不计",
+        "goals_value": "{kpi} = {value}，即 {count} 个顶层目标的加权平均 {formula}",
     },
     "zh-Hant": {
         "cap": "x {x} 受上限 {cap} 限制",
@@ -253,6 +266,12 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = {
         "rollup_not_appraised": "{period} 未計入匯總：該期未參加考核（不在名冊中或不在崗）",
         "rollup_not_in_history": "{period} 未計入匯總：不在已考核的考核期中",
         "rollup_empty": "{period} 沒有任何一期完整的考核：無匯總得分",
+        "goal": "目標 {goal}{title}：進度 {progress}",
+        "goal_no_progress": "目標 {goal}{title}：未填進度，按 0 計",
+        "goal_completed": "目標 {goal}{title}：已完成，未填進度，按 100 計",
+        "goal_rolled_up": "目標 {goal}{title}：進度 {progress} = 子目標加權平均 {formula}",
+        "goal_archived": "目標 {goal}{title}：已歸檔，不計",
+        "goals_value": "{kpi} = {value}，即 {count} 個頂層目標的加權平均 {formula}",
     },
 }
 

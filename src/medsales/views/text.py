@@ -20,6 +20,7 @@ __all__ = [
     "WHATIF_WORDS",
     "flags",
     "grade_chart",
+    "not_appraised_text",
     "ranked",
     "ranked_rows",
     "table_text",
@@ -152,6 +153,39 @@ def grade_chart(cohort: CohortResult, lang: str = "en", width: int = 40) -> str:
         share = f"{n * 100 / total:5.1f} %" if total else "    — "
         lines.append(f"  {label}{' ' * (pad - _width(label))}{n:>4}  {share}  {bar}")
     return "\n".join(lines) + "\n"
+
+
+_LEFT_OUT: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "title": "Not appraised ({count}): ",
+        "no_scorecard": "{employee} (role {role} has no scorecard)",
+        "unknown_role": "{employee} (role {role} is not a role of the policy)",
+        "join": "; ",
+    },
+    "zh-Hans": {
+        "title": "未考核（{count} 人）：",
+        "no_scorecard": "{employee}（岗位 {role} 没有考核表）",
+        "unknown_role": "{employee}（岗位 {role} 不在考核方案中）",
+        "join": "；",
+    },
+    "zh-Hant": {
+        "title": "未考核（{count} 人）：",
+        "no_scorecard": "{employee}（崗位 {role} 沒有考核表）",
+        "unknown_role": "{employee}（崗位 {role} 不在考核方案中）",
+        "join": "；",
+    },
+}
+
+
+def not_appraised_text(cohort: CohortResult, lang: str = "en") -> str:
+    """One line saying who was left out of the cohort and why; empty when nobody was."""
+    if not cohort.not_appraised:
+        return ""
+    words = pick(_LEFT_OUT, lang)
+    people = [
+        words[n.code].format(employee=n.employee_id, role=n.role) for n in cohort.not_appraised
+    ]
+    return words["title"].format(count=len(people)) + words["join"].join(people) + "\n"
 
 
 DEMO_TITLE: Final = {
