@@ -16,6 +16,7 @@ from medsales.policy.base import DocumentModel as _Model
 from medsales.policy.inputs import Incident, Measurement
 from medsales.policy.kpis import KPI
 from medsales.policy.organisation import ConductRule, Department, Role
+from medsales.policy.review import ReviewSettings, default_review_as_absent
 from medsales.policy.scorecards import Distribution, Grade, Scorecard
 
 __all__ = ["Example", "ExampleExpectation", "Policy", "require_policy"]
@@ -78,6 +79,7 @@ class Policy(_Model):
     grades: tuple[Grade, ...] = Field(min_length=1)
     scorecards: tuple[Scorecard, ...] = Field(min_length=1)
     distribution: Distribution | None = None
+    review: Annotated[ReviewSettings | None, BeforeValidator(default_review_as_absent)] = None
     examples: tuple[Example, ...] = ()
 
     @model_validator(mode="after")
@@ -92,6 +94,11 @@ class Policy(_Model):
         return self
 
     # -- lookups (built once per policy; the policy is immutable) ---------------------
+
+    @cached_property
+    def review_settings(self) -> ReviewSettings:
+        """The ``[review]`` table, or its defaults when the policy has none."""
+        return self.review if self.review is not None else ReviewSettings()
 
     @cached_property
     def kpis_by_id(self) -> Mapping[str, KPI]:

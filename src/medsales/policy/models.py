@@ -37,6 +37,7 @@ from medsales.policy.organisation import (
     Responsibility,
     Role,
 )
+from medsales.policy.review import ReviewSettings
 from medsales.policy.scorecards import (
     FLAT_SECTION_ID,
     Distribution,
@@ -79,6 +80,7 @@ __all__ = [
     "Positive",
     "RatingsDerive",
     "Responsibility",
+    "ReviewSettings",
     "Role",
     "ScaleCurve",
     "Scorecard",
