@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -23,7 +24,7 @@ class ReviewSettings(_Model):
 
     self_review: bool = True
     skip_level: bool = False
-    max_override: NonNegative = Field(default=0)
+    max_override: NonNegative = Decimal(0)
     appeal_days: Annotated[int, Field(ge=0, le=3660)] = 15
 
 
