@@ -597,6 +597,7 @@ class ReviewBook:
         for kpi in given:
             line = lines.get(kpi)
             if line is None:
+                self.policy.kpi(kpi)  # an unknown KPI is an UnknownKPIError
                 raise ReviewError(
                     f"{kpi!r} is not a line of the {review.role} scorecard",
                     path=f"measurements.{kpi}",
