@@ -126,7 +126,8 @@ class Event:
                 expected="an aware datetime (with tzinfo)",
             )
         when = at.isoformat()
-        data = cast(dict[str, Any], plain(payload))
+        # as a store gives it back: JSON types, keys sorted
+        data = cast(dict[str, Any], json.loads(canonical(plain(payload))))
         return cls(
             review_id,
             seq,
