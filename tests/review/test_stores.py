@@ -155,6 +155,46 @@ def test_a_stale_expected_seq_is_a_conflict_and_writes_nothing(store: Store, sta
     assert [e.seq for e in store.events("r1")] == [1, 2]
 
 
+def test_threads_appending_at_once_lose_nothing(store: Store) -> None:
+    """Each writer reads the last seq, appends after it, and on a conflict reads again:
+    every append lands exactly once, in one unbroken chain."""
+    import threading
+
+    writers, each = 4, 6
+    store.append("r", 0, events_for("r", 0, 1, None))
+    conflicts = []
+    start = threading.Barrier(writers)
+
+    def write(who: int) -> None:
+        start.wait()
+        done = 0
+        while done < each:
+            current = store.events("r")
+            last = current[-1]
+            event = Event.make(
+                "r", last.seq + 1, "comment", f"w{who}", T0, {"n": f"{who}.{done}"}, last.hash
+            )
+            try:
+                store.append("r", last.seq, [event])
+                done += 1
+            except ConflictError:
+                conflicts.append(who)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    events = store.events("r")
+    assert len(events) == 1 + writers * each
+    assert sorted(e.payload["n"] for e in events[1:]) == sorted(
+        f"{w}.{i}" for w in range(writers) for i in range(each)
+    )
+    from medsales.review.log import verify_chain
+
+    verify_chain("r", events)
+
+
 def test_events_must_number_on_from_expected_seq(store: Store) -> None:
     batch = events_for("r1", 0, 3, None)
     with pytest.raises(ReviewError, match="cannot follow"):

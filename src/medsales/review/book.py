@@ -372,8 +372,11 @@ class ReviewBook:
             )
         extra: dict[str, Any] = {}
         if goals is not None:
-            if "goals" not in inspect.signature(appraise_cohort).parameters:  # pragma: no cover
-                raise ReviewError("goals need a medsales that appraises goals (SPEC §16)")
+            if "goals" not in inspect.signature(appraise_cohort).parameters:
+                raise ReviewError(
+                    "goals are not appraised by this version of medsales",
+                    expected="goals=None",
+                )
             extra["goals"] = goals
         cohort = appraise_cohort(
             self.policy,

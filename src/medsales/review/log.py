@@ -26,7 +26,6 @@ __all__ = [
     "Event",
     "Review",
     "canonical",
-    "chain",
     "fold",
     "plain",
     "review_id_of",
@@ -161,11 +160,6 @@ class Event:
             "prev": self.prev,
             "hash": self.hash,
         }
-
-
-def chain(events: Sequence[Event]) -> str | None:
-    """The hash of the last event (what the next one's ``prev`` must be)."""
-    return events[-1].hash if events else None
 
 
 def verify_chain(review_id: str, events: Sequence[Event]) -> None:

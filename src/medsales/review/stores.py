@@ -230,7 +230,8 @@ CREATE TABLE IF NOT EXISTS review_events (
 class PostgresStore:
     """The log in PostgreSQL, for many users across a company (``pip install
     'medsales[postgres]'``, psycopg 3). Each append is one transaction; the primary key
-    ``(review_id, seq)`` refuses a second writer of the same event, as a conflict."""
+    ``(review_id, seq)`` refuses a second writer of the same event; appends to one review
+    take a transaction-level advisory lock on it, so they never interleave."""
 
     def __init__(self, dsn: str, *, table: str = "review_events") -> None:
         try:
@@ -260,6 +261,9 @@ class PostgresStore:
         psycopg = self._psycopg
         try:
             with psycopg.connect(self.dsn) as db, db.transaction():
+                # appends to one review wait for each other (until commit), as SQLite's
+                # BEGIN IMMEDIATE makes them: the read below then sees the last append
+                db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (review_id,))
                 row = db.execute(
                     f"SELECT COALESCE(MAX(seq), 0) FROM {self.table} WHERE review_id = %s",
                     (review_id,),
@@ -273,8 +277,8 @@ class PostgresStore:
                         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                         [_row(e) for e in events],
                     )
-        except psycopg.errors.UniqueViolation:
-            # someone appended the same seq between our read and our insert
+        except psycopg.errors.UniqueViolation:  # pragma: no cover - the lock prevents it
+            # a writer that does not take the lock appended the same seq meanwhile
             raise _conflict(review_id, expected_seq, None) from None
 
     def events(self, review_id: str) -> list[Event]:
