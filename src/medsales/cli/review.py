@@ -134,14 +134,14 @@ def show_reviews(reviews: Iterable[Review], book: ReviewBook, out: TextIO) -> No
     """One line per review: id, state, version, score (computed when overridden)."""
     rows = [("review", "state", "version", "score", "computed")]
     for review in reviews:
-        document = book._review_block(review, book._appraisal(review, None))
+        score, computed = book.scores(review)
         rows.append(
             (
                 review.review_id,
                 review.state,
                 str(review.version),
-                document["score"] or "—",
-                document["computed_score"] or "—",
+                "—" if score is None else format(score, "f"),
+                "—" if computed is None else format(computed, "f"),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

@@ -245,6 +245,14 @@ class ReviewBook:
         upheld appeal). ``version=1`` gives the first version of an appealed review."""
         return self._appraisal(self.state(employee_id, period), version)
 
+    def scores(self, review: Review) -> tuple[Decimal | None, Decimal | None]:
+        """The review's final score as it stands and the computed one (they differ when
+        overridden)."""
+        return (
+            self._appraisal(review, None).score,
+            self._appraisal(review, None, overridden=False).score,
+        )
+
     def document(self, employee_id: str, period: Period | str, by: Actor) -> dict[str, Any]:
         """The appraisal document plus its ``review`` block, if ``by`` may see it."""
         review = self.state(employee_id, period)
