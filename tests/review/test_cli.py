@@ -185,3 +185,10 @@ def test_demo_review_runs_a_whole_cycle_and_shows_the_log(
         "--policy", str(tmp_path / "none.toml"),
     )  # fmt: skip
     assert code == 1  # a policy file that is not there
+
+
+def test_the_cli_offers_every_action_but_open() -> None:
+    from medsales.cli.review import ACTION_CHOICES
+    from medsales.review import ACTIONS
+
+    assert ACTION_CHOICES == tuple(a for a in ACTIONS if a != "open")

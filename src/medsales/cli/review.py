@@ -13,16 +13,32 @@ import argparse
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from medsales.cli._common import LANGS, Inputs, UsageError, count, demo_inputs, load, read_files
-from medsales.engine.results import document_json
-from medsales.errors import InputError
-from medsales.policy.models import Policy
-from medsales.review import ACTIONS, Actor, ReviewBook, SQLiteStore, Store
-from medsales.review.log import Event, Review, verify_chain
+from medsales.cli._common import UsageError, add_lang, count
 
-__all__ = ["register", "show_log", "show_reviews"]
+if TYPE_CHECKING:
+    from medsales.cli._inputs import Inputs
+    from medsales.policy.models import Policy
+    from medsales.review import Actor, ReviewBook, Store
+    from medsales.review.log import Event, Review
+
+__all__ = ["ACTION_CHOICES", "register", "show_log", "show_reviews"]
+
+ACTION_CHOICES: Final = (
+    "submit_self",
+    "rate",
+    "override",
+    "submit",
+    "return",
+    "sign_off",
+    "acknowledge",
+    "appeal",
+    "decide",
+    "comment",
+)
+"""The actions of ``review act`` (every action of SPEC §17 but ``open``), written out so
+that building the parser loads none of the library."""
 
 
 def register(commands: Any) -> None:
@@ -60,7 +76,7 @@ def register(commands: Any) -> None:
     )
 
     act = steps.add_parser("act", help="take one action on one review")
-    act.add_argument("action", choices=[a for a in ACTIONS if a != "open"])
+    act.add_argument("action", choices=ACTION_CHOICES)
     common(act)
     act.add_argument("--employee", dest="employee_id", metavar="ID", required=True)
     act.add_argument("--period", metavar="LABEL", required=True)
@@ -78,7 +94,7 @@ def register(commands: Any) -> None:
     status.add_argument("--period", metavar="LABEL")
     status.add_argument("--employee", dest="employee_id", metavar="ID")
     status.add_argument("--json", action="store_true", help="one review's whole document")
-    status.add_argument("--lang", choices=LANGS, default="en")
+    add_lang(status)
 
     log = steps.add_parser("log", help="one review's events, oldest first")
     common(log)
@@ -100,6 +116,8 @@ def register(commands: Any) -> None:
 
 
 def _inputs(args: argparse.Namespace, policy: Policy) -> Inputs:
+    from medsales.cli._inputs import demo_inputs, read_files
+
     if getattr(args, "demo", False):
         return demo_inputs(policy)
     if not args.employees:
@@ -108,6 +126,9 @@ def _inputs(args: argparse.Namespace, policy: Policy) -> Inputs:
 
 
 def _actor(args: argparse.Namespace, inputs: Inputs) -> Actor:
+    from medsales.errors import InputError
+    from medsales.review import Actor
+
     if args.roles:
         return Actor(args.actor, frozenset(args.roles))
     ids = {e.employee_id for e in inputs.employees}
@@ -125,6 +146,9 @@ def _actor(args: argparse.Namespace, inputs: Inputs) -> Actor:
 
 
 def _book(args: argparse.Namespace) -> tuple[ReviewBook, Inputs]:
+    from medsales.cli._inputs import load
+    from medsales.review import ReviewBook, SQLiteStore
+
     policy = load(args.policy)
     inputs = _inputs(args, policy)
     return ReviewBook(policy, SQLiteStore(args.store), inputs.employees), inputs
@@ -201,6 +225,8 @@ def run_open(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 
 def _measures(items: list[str] | None) -> dict[str, str]:
+    from medsales.errors import InputError
+
     out: dict[str, str] = {}
     for item in items or ():
         kpi, sep, value = item.partition("=")
@@ -231,6 +257,8 @@ def run_status(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
             raise UsageError("--employee needs --period")
         document = book.document(args.employee_id, args.period, actor)
         if args.json:
+            from medsales.engine.results import document_json
+
             out.write(document_json(document, indent=2) + "\n")
             return
         show_reviews([book.state(args.employee_id, args.period)], book, out)
@@ -256,6 +284,8 @@ def run_log(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 def verify_store(store: Store) -> tuple[int, int]:
     """Re-walk every chain of ``store``: (reviews, events) checked."""
+    from medsales.review.log import verify_chain
+
     reviews = events = 0
     for review_id in store.review_ids():
         chain = store.events(review_id)
@@ -266,6 +296,8 @@ def verify_store(store: Store) -> tuple[int, int]:
 
 
 def run_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from medsales.review import SQLiteStore
+
     reviews, events = verify_store(SQLiteStore(args.store))
     print(
         f"{args.store}: {count(events, 'event')} in {count(reviews, 'review')} verified", file=out
@@ -299,53 +331,41 @@ def demo_review_policy(policy: Policy) -> Policy:
 
     data = json.loads(policy.canonical_json)
     data["review"] = {"max_override": 5, "appeal_days": 15}
+    typed_in = {"event_participation": "self", "market_feedback_reports": "manager"}
     for card in data["scorecards"]:
+        if card["role"] != "sales_representative":
+            continue
         for section in card["sections"] or [{"lines": card["lines"]}]:
             for line in section["lines"]:
-                if card["role"] == "sales_representative":
-                    if line["kpi"] == "event_participation":
-                        line["entered_by"] = "self"
-                    elif line["kpi"] == "market_feedback_reports":
-                        line["entered_by"] = "manager"
+                if line["kpi"] in typed_in:
+                    line["entered_by"] = typed_in[line["kpi"]]
     return load_policy(data)
 
 
-def run_demo_cycle(policy: Policy, store: Store, period: str, out: TextIO) -> ReviewBook:
-    """A whole cycle for the demo's team of E002: open, self reviews, ratings, an
-    override, a return, sign-offs, one appeal upheld, acknowledgements; then the log."""
-    inputs = demo_inputs(policy)
-    policy = demo_review_policy(policy)
-    book = ReviewBook(
-        policy,
-        store,
-        inputs.employees,
-        clock=demo_clock(dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC), dt.timedelta(minutes=7)),
-    )
-    hr, hr2 = (Actor.of(h, "hr") for h in DEMO_HR)
-    manager = Actor.of(DEMO_MANAGER, "employee", "manager")
-    team = sorted({e.employee_id for e in inputs.employees if e.manager_id == DEMO_MANAGER})
+def _open_demo_team(book: ReviewBook, inputs: Inputs, period: str, hr: Actor) -> list[Review]:
+    """hr opens the reviews of the manager's team (those in one role all period)."""
     from medsales.cohort import appraise_cohort
 
+    rows = {
+        "measurements": inputs.measurements,
+        "incidents": inputs.incidents,
+        "ratings": inputs.ratings,
+        "surveys": inputs.surveys,
+    }
     cohort = appraise_cohort(
-        policy,
-        employees=inputs.employees,
-        measurements=inputs.measurements,
-        incidents=inputs.incidents,
-        ratings=inputs.ratings,
-        surveys=inputs.surveys,
-        period=period,
-        distribution=False,
+        book.policy, employees=inputs.employees, period=period, distribution=False, **rows
     )
+    team = sorted({e.employee_id for e in inputs.employees if e.manager_id == DEMO_MANAGER})
     team = [eid for eid in team if not cohort.appraisal(eid).segments]
-    reviews = book.open(
-        period,
-        hr,
-        measurements=inputs.measurements,
-        incidents=inputs.incidents,
-        ratings=inputs.ratings,
-        surveys=inputs.surveys,
-        employee_ids=team,
-    )
+    return book.open(period, hr, employee_ids=team, **rows)
+
+
+def _demo_steps(book: ReviewBook, reviews: list[Review]) -> None:
+    """Self reviews, ratings, an override, a return, sign-offs, an upheld appeal."""
+    from medsales.review import Actor
+
+    hr, hr2 = (Actor.of(h, "hr") for h in DEMO_HR)
+    manager = Actor.of(DEMO_MANAGER, "employee", "manager")
     label = reviews[0].period
     for review in reviews:
         me = Actor.of(review.employee_id, "employee")
@@ -406,16 +426,33 @@ def run_demo_cycle(policy: Policy, store: Store, period: str, out: TextIO) -> Re
     for review in reviews[1:]:
         book.act(review.employee_id, label, "acknowledge", Actor.of(review.employee_id, "employee"))
 
+
+def run_demo_cycle(policy: Policy, store: Store, period: str, out: TextIO) -> ReviewBook:
+    """A whole cycle for the demo's team of E002, then the reviews, one log, its version 2
+    against version 1, and the verification: the same output every run (a demo clock)."""
+    from medsales.cli._inputs import demo_inputs
+    from medsales.review import Actor, ReviewBook
+
+    inputs = demo_inputs(policy)
+    start = dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC)
+    book = ReviewBook(
+        demo_review_policy(policy),
+        store,
+        inputs.employees,
+        clock=demo_clock(start, dt.timedelta(minutes=7)),
+    )
+    hr = Actor.of(DEMO_HR[0], "hr")
+    reviews = _open_demo_team(book, inputs, period, hr)
+    _demo_steps(book, reviews)
+    label, first = reviews[0].period, reviews[0].employee_id
     print(f"Reviews of {DEMO_MANAGER}'s team for {label} (as {hr.id} sees them):", file=out)
     show_reviews(book.reviews(hr, period=label), book, out)
-    print(file=out)
-    print(f"The log of {first}'s review:", file=out)
+    print(f"\nThe log of {first}'s review:", file=out)
     show_log(book.events(first, label, by=hr), out)
-    print(file=out)
-    changes = book.document(first, label, hr)["review"]["appeal"]["changes"]
-    print(f"Version 2 of {first}'s appraisal, against version 1:", file=out)
-    for change in changes:
+    print(f"\nVersion 2 of {first}'s appraisal, against version 1:", file=out)
+    for change in book.document(first, label, hr)["review"]["appeal"]["changes"]:
         print(f"  {change['text']}", file=out)
-    print(file=out)
-    print(f"verified: {count(book.verify(), 'event')} in {count(len(reviews), 'review')}", file=out)
+    print(
+        f"\nverified: {count(book.verify(), 'event')} in {count(len(reviews), 'review')}", file=out
+    )
     return book

@@ -378,6 +378,38 @@ class ReviewBook:
                 action="open",
                 rule=RULES["open"],
             )
+        appraised = self._appraise_for_open(
+            within,
+            measurements=measurements,
+            incidents=incidents,
+            ratings=ratings,
+            surveys=surveys,
+            goals=goals,
+        )
+        chosen = sorted(appraised) if employee_ids is None else list(dict.fromkeys(employee_ids))
+        for eid in chosen:
+            self._check_openable(eid, appraised.get(eid), within, by)
+        now = self._now()
+        opened = []
+        for eid in chosen:
+            review_id = review_id_of(eid, within.label)
+            payload = self._open_payload(appraised[eid], within)
+            event = Event.make(review_id, 1, "open", by.id, now, payload, None)
+            self.store.append(review_id, 0, [event])
+            opened.append(fold([event]))
+        return opened
+
+    def _appraise_for_open(
+        self,
+        within: Period,
+        *,
+        measurements: Iterable[Any],
+        incidents: Iterable[Any],
+        ratings: Iterable[Any],
+        surveys: Iterable[Any],
+        goals: Iterable[Any] | None,
+    ) -> dict[str, Appraisal]:
+        """Everyone's appraisal of the period, each on their own (no distribution)."""
         extra: dict[str, Any] = {}
         if goals is not None:
             if "goals" not in inspect.signature(appraise_cohort).parameters:
@@ -397,67 +429,65 @@ class ReviewBook:
             distribution=False,
             **extra,
         )
-        appraised = {a.employee_id or "": a for a in cohort.appraisals}
-        chosen = sorted(appraised) if employee_ids is None else list(dict.fromkeys(employee_ids))
-        for eid in chosen:
-            if eid not in appraised:
-                raise InputError(
-                    f"{eid!r} is not appraised for {within.label}",
-                    path="employee_ids",
-                    value=eid,
-                    expected="an employee of the roster active in the period",
-                )
-            if eid == by.id:
-                raise PermissionDeniedError(
-                    f"{by.id} may not open their own review: {RULES['open']}",
-                    actor=by.id,
-                    action="open",
-                    rule=RULES["open"],
-                )
-            if appraised[eid].segments:
-                raise ReviewError(
-                    f"{eid} changed role within {within.label}: a review covers one role",
-                    value=eid,
-                    expected="a period in which the employee holds one role",
-                )
-            existing = self.store.events(review_id_of(eid, within.label))
-            if existing:
-                state = fold(existing).state
-                raise ReviewStateError(
-                    f"review {review_id_of(eid, within.label)} is already open ({state})",
-                    state=state,
-                    action="open",
-                    allowed=allowed_in(state),
-                    rule="one review per employee and period",
-                )
-        starts_in = "self_review" if self.policy.review_settings.self_review else "manager_review"
-        now = self._now()
-        opened = []
-        for eid in chosen:
-            a = appraised[eid]
-            review_id = review_id_of(eid, within.label)
-            payload = {
-                "employee_id": eid,
-                "period": within.label,
-                "role": a.role,
-                "policy": self.policy.sha256,
-                "starts_in": starts_in,
-                "measurements": {k: _logged(v) for k, v in sorted(measurements_of(a).items())},
-                "incidents": [
-                    {
-                        "rule": c.rule,
-                        "severity": c.severity,
-                        "date": c.date,
-                        "note": c.note,
-                        "employee_id": eid,
-                    }
-                    for c in a.conduct
-                ],
-            }
-            event = Event.make(review_id, 1, "open", by.id, now, payload, None)
-            self.store.append(review_id, 0, [event])
-            opened.append(fold([event]))
-        return opened
+        return {a.employee_id or "": a for a in cohort.appraisals}
+
+    def _check_openable(
+        self, eid: str, appraisal: Appraisal | None, within: Period, by: Actor
+    ) -> None:
+        """Refuse, before anything is written, a review that cannot be opened."""
+        if appraisal is None:
+            raise InputError(
+                f"{eid!r} is not appraised for {within.label}",
+                path="employee_ids",
+                value=eid,
+                expected="an employee of the roster active in the period",
+            )
+        if eid == by.id:
+            raise PermissionDeniedError(
+                f"{by.id} may not open their own review: {RULES['open']}",
+                actor=by.id,
+                action="open",
+                rule=RULES["open"],
+            )
+        if appraisal.segments:
+            raise ReviewError(
+                f"{eid} changed role within {within.label}: a review covers one role",
+                value=eid,
+                expected="a period in which the employee holds one role",
+            )
+        existing = self.store.events(review_id_of(eid, within.label))
+        if existing:
+            state = fold(existing).state
+            raise ReviewStateError(
+                f"review {review_id_of(eid, within.label)} is already open ({state})",
+                state=state,
+                action="open",
+                allowed=allowed_in(state),
+                rule="one review per employee and period",
+            )
+
+    def _open_payload(self, appraisal: Appraisal, within: Period) -> dict[str, Any]:
+        """What the open event records: all a review needs to be scored from its log."""
+        eid = appraisal.employee_id
+        settings = self.policy.review_settings
+        return {
+            "employee_id": eid,
+            "period": within.label,
+            "role": appraisal.role,
+            "policy": self.policy.sha256,
+            "starts_in": "self_review" if settings.self_review else "manager_review",
+            "measurements": {k: _logged(v) for k, v in sorted(measurements_of(appraisal).items())},
+            "incidents": [
+                {
+                    "rule": c.rule,
+                    "severity": c.severity,
+                    "date": c.date,
+                    "note": c.note,
+                    "employee_id": eid,
+                }
+                for c in appraisal.conduct
+            ],
+        }
 
     def act(
         self, employee_id: str, period: Period | str, action: str, by: Actor, **payload: Any
@@ -506,7 +536,7 @@ class ReviewBook:
     def _request(
         self, review: Review, action: Action, by: Actor, now: dt.datetime, p: dict[str, Any]
     ) -> dict[str, Any]:
-        rid = review.review_id
+        """The event's payload, once the request keeps the rules of its action."""
         out: dict[str, Any] = {}
         comment = p.get("comment")
         if comment is not None:
@@ -516,30 +546,16 @@ class ReviewBook:
         if action in ("return", "appeal", "override", "decide"):
             out["reason"] = _reason(p.get("reason"), action)
         if action == "comment":
-            if comment is None:
-                raise ReviewError(
-                    "comment needs comment=", rule="a comment has text", path="comment"
-                )
-            line = p.get("line")
-            if line is not None:
-                if line not in self.policy.scorecard(review.role).kpi_ids:
-                    raise ReviewError(
-                        f"{line!r} is not a line of the {review.role} scorecard",
-                        path="line",
-                        value=line,
-                        expected="one of "
-                        + ", ".join(sorted(self.policy.scorecard(review.role).kpi_ids)),
-                    )
-                out["line"] = line
+            out.update(self._comment(review, p))
         elif action in ("submit_self", "rate"):
-            who = "self" if action == "submit_self" else "manager"
             given = p.get("measurements")
             if action == "rate" and not given:
                 raise ReviewError("rate needs measurements=", rule="a rating gives measurements")
+            who = "self" if action == "submit_self" else "manager"
             out["measurements"] = self._entries(review, given or {}, who)
         elif action == "override":
             computed = self._appraisal(review, None, overridden=False).score
-            out["score"] = self._override_score(rid, p.get("score"), computed)
+            out["score"] = self._override_score(review.review_id, p.get("score"), computed)
             out["computed_score"] = computed
             out["delta"] = f"{out['score'] - computed:+f}"
         elif action == "sign_off":
@@ -551,47 +567,77 @@ class ReviewBook:
                 computed_score=self._appraisal(review, None, overridden=False).score,
             )
         elif action == "appeal":
-            signed = dt.datetime.fromisoformat(review.sign_offs[-1]["at"])
-            days = self.policy.review_settings.appeal_days
-            if now - signed > dt.timedelta(days=days):
-                raise ReviewError(
-                    f"review {rid} was signed off on {signed.date()}: the appeal window of "
-                    f"{days} days has closed",
-                    rule=f"[review] appeal_days = {days}: appeal within {days} days of sign-off",
-                    value=now.isoformat(),
-                )
+            self._in_appeal_window(review, now)
         elif action == "decide":
-            outcome = p.get("outcome")
-            if outcome not in ("upheld", "rejected"):
-                raise ReviewError(
-                    f"decide needs outcome= 'upheld' or 'rejected', not {outcome!r}",
-                    path="outcome",
-                    value=outcome,
-                    expected="upheld or rejected",
-                )
-            out["outcome"] = outcome
-            corrections = p.get("measurements")
-            score = p.get("score")
-            if outcome == "rejected" and (corrections or score is not None):
+            out.update(self._decision(review, by, p, out["reason"]))
+        return cast(dict[str, Any], plain(out))
+
+    def _comment(self, review: Review, p: Mapping[str, Any]) -> dict[str, Any]:
+        if p.get("comment") is None:
+            raise ReviewError("comment needs comment=", rule="a comment has text", path="comment")
+        line = p.get("line")
+        if line is None:
+            return {}
+        kpis = self.policy.scorecard(review.role).kpi_ids
+        if line not in kpis:
+            raise ReviewError(
+                f"{line!r} is not a line of the {review.role} scorecard",
+                path="line",
+                value=line,
+                expected="one of " + ", ".join(sorted(kpis)),
+            )
+        return {"line": line}
+
+    def _in_appeal_window(self, review: Review, now: dt.datetime) -> None:
+        signed = dt.datetime.fromisoformat(review.sign_offs[-1]["at"])
+        days = self.policy.review_settings.appeal_days
+        if now - signed > dt.timedelta(days=days):
+            raise ReviewError(
+                f"review {review.review_id} was signed off on {signed.date()}: the appeal "
+                f"window of {days} days has closed",
+                rule=f"[review] appeal_days = {days}: appeal within {days} days of sign-off",
+                value=now.isoformat(),
+            )
+
+    def _decision(
+        self, review: Review, by: Actor, p: Mapping[str, Any], reason: str
+    ) -> dict[str, Any]:
+        """An appeal's outcome; upheld, the corrections and override of version 2 and
+        what version 2 comes to."""
+        outcome = p.get("outcome")
+        if outcome not in ("upheld", "rejected"):
+            raise ReviewError(
+                f"decide needs outcome= 'upheld' or 'rejected', not {outcome!r}",
+                path="outcome",
+                value=outcome,
+                expected="upheld or rejected",
+            )
+        corrections = p.get("measurements")
+        score = p.get("score")
+        if outcome == "rejected":
+            if corrections or score is not None:
                 raise ReviewError(
                     "a rejected appeal changes nothing: give no measurements or score",
                     rule="only an upheld appeal gives version 2",
                 )
-            if outcome == "upheld":
-                if not corrections and score is None:
-                    raise ReviewError(
-                        "an upheld appeal gives corrected measurements= or an override score=",
-                        rule="an upheld appeal changes the appraisal",
-                    )
-                out["measurements"] = self._entries(review, corrections or {}, None)
-                trial = attrs.evolve(review, decision={**out, "by": by.id, "score": None})
-                if score is not None:
-                    computed = self._appraisal(trial, 2, overridden=False).score
-                    out["score"] = self._override_score(rid, score, computed)
-                    trial = attrs.evolve(review, decision={**out, "by": by.id})
-                final = self._appraisal(trial, 2)
-                out.update(version=2, result_score=final.score, result_grade=final.grade)
-        return cast(dict[str, Any], plain(out))
+            return {"outcome": outcome}
+        if not corrections and score is None:
+            raise ReviewError(
+                "an upheld appeal gives corrected measurements= or an override score=",
+                rule="an upheld appeal changes the appraisal",
+            )
+        out: dict[str, Any] = {
+            "outcome": outcome,
+            "measurements": self._entries(review, corrections or {}, None),
+        }
+        trial = attrs.evolve(review, decision={**out, "by": by.id, "reason": reason})
+        if score is not None:
+            computed = self._appraisal(trial, 2, overridden=False).score
+            out["score"] = self._override_score(review.review_id, score, computed)
+            trial = attrs.evolve(review, decision={**out, "by": by.id, "reason": reason})
+        final = self._appraisal(trial, 2)
+        out.update(version=2, result_score=final.score, result_grade=final.grade)
+        return out
 
     def _entries(self, review: Review, given: Mapping[str, Any], who: str | None) -> dict[str, Any]:
         """Measurements typed in during the review: KPIs of lines ``entered_by`` ``who``
