@@ -46,12 +46,18 @@ def register(commands: Any) -> None:
     review = commands.add_parser(
         "review", help="run appraisal reviews: self review, manager, hr sign-off, appeal"
     )
-    steps = review.add_subparsers(dest="step", metavar="STEP", required=True)
+    steps = review.add_subparsers(
+        dest="step", metavar="STEP", required=True, help="open, act, status, log or verify"
+    )
 
     def common(parser: argparse.ArgumentParser, *, who: bool = True, roster: bool = True) -> None:
-        parser.add_argument("--store", metavar="FILE", required=True, help="the SQLite log")
+        parser.add_argument(
+            "--store", metavar="FILE", required=True, help="the SQLite file the log is kept in"
+        )
         if who:
-            parser.add_argument("--as", dest="actor", metavar="ACTOR_ID", required=True)
+            parser.add_argument(
+                "--as", dest="actor", metavar="ACTOR_ID", required=True, help="who acts"
+            )
             parser.add_argument(
                 "--role",
                 dest="roles",
@@ -61,45 +67,57 @@ def register(commands: Any) -> None:
             )
         if roster:
             parser.add_argument("--policy", metavar="FILE", help="policy file (default: built-in)")
-            parser.add_argument("--employees", metavar="FILE", help="the roster")
+            parser.add_argument("--employees", metavar="FILE", help="the roster: who manages whom")
             parser.add_argument(
                 "--demo", action="store_true", help="the bundled demo department's roster"
             )
 
     opening = steps.add_parser("open", help="open the reviews of a period (hr)")
     common(opening)
-    opening.add_argument("--period", metavar="LABEL", required=True)
+    opening.add_argument("--period", metavar="LABEL", required=True, help="e.g. 2026-Q1")
     for kind in ("measurements", "incidents", "ratings", "surveys"):
-        opening.add_argument(f"--{kind}", metavar="FILE")
+        opening.add_argument(f"--{kind}", metavar="FILE", help=f"the {kind} file")
     opening.add_argument(
-        "--employee", dest="employee_ids", action="append", metavar="ID", help="only these"
+        "--employee",
+        dest="employee_ids",
+        action="append",
+        metavar="ID",
+        help="open only this employee's review (repeat); default: everyone appraised",
     )
 
     act = steps.add_parser("act", help="take one action on one review")
-    act.add_argument("action", choices=ACTION_CHOICES)
+    act.add_argument("action", choices=ACTION_CHOICES, help="the action to take")
     common(act)
-    act.add_argument("--employee", dest="employee_id", metavar="ID", required=True)
-    act.add_argument("--period", metavar="LABEL", required=True)
+    act.add_argument(
+        "--employee", dest="employee_id", metavar="ID", required=True, help="whose review"
+    )
+    act.add_argument("--period", metavar="LABEL", required=True, help="the review's period")
     act.add_argument(
         "--measure", action="append", metavar="KPI=VALUE", help="a measurement (repeat)"
     )
-    act.add_argument("--comment", metavar="TEXT")
+    act.add_argument("--comment", metavar="TEXT", help="a comment, with any action")
     act.add_argument("--line", metavar="KPI", help="the line a comment is about")
-    act.add_argument("--reason", metavar="TEXT")
+    act.add_argument("--reason", metavar="TEXT", help="why: override, return, appeal, decide")
     act.add_argument("--score", metavar="NUMBER", help="an override's final score")
-    act.add_argument("--outcome", choices=("upheld", "rejected"))
+    act.add_argument(
+        "--outcome", choices=("upheld", "rejected"), help="an appeal's decision (decide)"
+    )
 
     status = steps.add_parser("status", help="the reviews you may see, or one review")
     common(status)
-    status.add_argument("--period", metavar="LABEL")
-    status.add_argument("--employee", dest="employee_id", metavar="ID")
+    status.add_argument("--period", metavar="LABEL", help="only this period's reviews")
+    status.add_argument(
+        "--employee", dest="employee_id", metavar="ID", help="one review, explained"
+    )
     status.add_argument("--json", action="store_true", help="one review's whole document")
     add_lang(status)
 
     log = steps.add_parser("log", help="one review's events, oldest first")
     common(log)
-    log.add_argument("--employee", dest="employee_id", metavar="ID", required=True)
-    log.add_argument("--period", metavar="LABEL", required=True)
+    log.add_argument(
+        "--employee", dest="employee_id", metavar="ID", required=True, help="whose review"
+    )
+    log.add_argument("--period", metavar="LABEL", required=True, help="the review's period")
     log.add_argument("--json", action="store_true", help="the events as JSON lines")
 
     verify = steps.add_parser("verify", help="re-walk every review's hash chain")
