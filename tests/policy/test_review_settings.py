@@ -80,3 +80,12 @@ def test_the_schema_knows_review_and_entered_by() -> None:
     schema = json.dumps(medsales.policy_json_schema())
     assert "appeal_days" in schema
     assert "entered_by" in schema
+
+
+def test_a_copy_with_default_review_settings_is_the_same_policy() -> None:
+    policy = medsales.default_policy()
+    copy = policy.model_copy(update={"review": ReviewSettings()})
+    assert copy.review is None
+    assert copy.sha256 == policy.sha256
+    changed = policy.model_copy(update={"review": ReviewSettings(appeal_days=30)})
+    assert changed.review_settings.appeal_days == 30

@@ -41,6 +41,30 @@ ACTION_CHOICES: Final = (
 that building the parser loads none of the library."""
 
 
+def _common(parser: argparse.ArgumentParser, *, who: bool = True, roster: bool = True) -> None:
+    """The options every step takes: the store, who acts, the policy and roster."""
+    parser.add_argument(
+        "--store", metavar="FILE", required=True, help="the SQLite file the log is kept in"
+    )
+    if who:
+        parser.add_argument(
+            "--as", dest="actor", metavar="ACTOR_ID", required=True, help="who acts"
+        )
+        parser.add_argument(
+            "--role",
+            dest="roles",
+            action="append",
+            choices=("employee", "manager", "hr"),
+            help="a role of the actor (repeat for several); default: from the roster",
+        )
+    if roster:
+        parser.add_argument("--policy", metavar="FILE", help="policy file (default: built-in)")
+        parser.add_argument("--employees", metavar="FILE", help="the roster: who manages whom")
+        parser.add_argument(
+            "--demo", action="store_true", help="the bundled demo department's roster"
+        )
+
+
 def register(commands: Any) -> None:
     """Add ``review open|act|status|log|verify`` to the command parsers."""
     review = commands.add_parser(
@@ -50,30 +74,8 @@ def register(commands: Any) -> None:
         dest="step", metavar="STEP", required=True, help="open, act, status, log or verify"
     )
 
-    def common(parser: argparse.ArgumentParser, *, who: bool = True, roster: bool = True) -> None:
-        parser.add_argument(
-            "--store", metavar="FILE", required=True, help="the SQLite file the log is kept in"
-        )
-        if who:
-            parser.add_argument(
-                "--as", dest="actor", metavar="ACTOR_ID", required=True, help="who acts"
-            )
-            parser.add_argument(
-                "--role",
-                dest="roles",
-                action="append",
-                choices=("employee", "manager", "hr"),
-                help="a role of the actor (repeat for several); default: from the roster",
-            )
-        if roster:
-            parser.add_argument("--policy", metavar="FILE", help="policy file (default: built-in)")
-            parser.add_argument("--employees", metavar="FILE", help="the roster: who manages whom")
-            parser.add_argument(
-                "--demo", action="store_true", help="the bundled demo department's roster"
-            )
-
     opening = steps.add_parser("open", help="open the reviews of a period (hr)")
-    common(opening)
+    _common(opening)
     opening.add_argument("--period", metavar="LABEL", required=True, help="e.g. 2026-Q1")
     for kind in ("measurements", "incidents", "ratings", "surveys"):
         opening.add_argument(f"--{kind}", metavar="FILE", help=f"the {kind} file")
@@ -87,7 +89,7 @@ def register(commands: Any) -> None:
 
     act = steps.add_parser("act", help="take one action on one review")
     act.add_argument("action", choices=ACTION_CHOICES, help="the action to take")
-    common(act)
+    _common(act)
     act.add_argument(
         "--employee", dest="employee_id", metavar="ID", required=True, help="whose review"
     )
@@ -104,7 +106,7 @@ def register(commands: Any) -> None:
     )
 
     status = steps.add_parser("status", help="the reviews you may see, or one review")
-    common(status)
+    _common(status)
     status.add_argument("--period", metavar="LABEL", help="only this period's reviews")
     status.add_argument(
         "--employee", dest="employee_id", metavar="ID", help="one review, explained"
@@ -113,7 +115,7 @@ def register(commands: Any) -> None:
     add_lang(status)
 
     log = steps.add_parser("log", help="one review's events, oldest first")
-    common(log)
+    _common(log)
     log.add_argument(
         "--employee", dest="employee_id", metavar="ID", required=True, help="whose review"
     )
@@ -121,7 +123,7 @@ def register(commands: Any) -> None:
     log.add_argument("--json", action="store_true", help="the events as JSON lines")
 
     verify = steps.add_parser("verify", help="re-walk every review's hash chain")
-    common(verify, who=False, roster=False)
+    _common(verify, who=False, roster=False)
 
     opening.set_defaults(run=run_open)
     act.set_defaults(run=run_act)
