@@ -97,3 +97,19 @@ def make_book(
         EMPLOYEES,
         clock=clock or Clock(),
     )
+
+
+# SPEC §17, read independently of the library's tables: (state, action) → next state
+SPEC_MOVES: dict[tuple[str, str], str] = {
+    ("self_review", "submit_self"): "manager_review",
+    ("manager_review", "rate"): "manager_review",
+    ("manager_review", "override"): "manager_review",
+    ("manager_review", "submit"): "hr_review",
+    ("hr_review", "return"): "manager_review",
+    ("hr_review", "sign_off"): "signed_off",
+    ("signed_off", "acknowledge"): "closed",
+    ("signed_off", "appeal"): "appealed",
+    ("appealed", "decide"): "closed",
+}
+for _state in ("self_review", "manager_review", "hr_review", "signed_off", "appealed"):
+    SPEC_MOVES[(_state, "comment")] = _state

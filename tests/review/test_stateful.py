@@ -15,9 +15,20 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from medsales.errors import PermissionDeniedError, ReviewError, ReviewStateError
 from medsales.review import ACTIONS, STATES, MemoryStore, Review
 from medsales.review.log import fold
-from reviewkit import D1, E1, E2, HR, HR2, M1, M2, MEASUREMENTS, PERIOD, Clock, make_book
-
-from .test_machine import SPEC_MOVES
+from reviewkit import (
+    D1,
+    E1,
+    E2,
+    HR,
+    HR2,
+    M1,
+    M2,
+    MEASUREMENTS,
+    PERIOD,
+    SPEC_MOVES,
+    Clock,
+    make_book,
+)
 
 ACTORS = [E1, E2, M1, M2, D1, HR, HR2]
 DIRECT_MANAGER = "m1"
