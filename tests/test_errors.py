@@ -11,13 +11,18 @@ import pytest
 import medsales
 from medsales import errors
 from medsales.errors import (
+    ConflictError,
     DataFileError,
     InputError,
     MedsalesError,
     MissingMeasurementError,
     PeriodError,
+    PermissionDeniedError,
     PolicyError,
     Problem,
+    ReviewError,
+    ReviewStateError,
+    TamperedLogError,
     TargetError,
     UnknownKPIError,
     UnknownRoleError,
@@ -35,6 +40,11 @@ FAMILY: list[tuple[type[MedsalesError], type[Exception]]] = [
     (UnknownKPIError, LookupError),
     (UnknownRoleError, LookupError),
     (UnknownRuleError, LookupError),
+    (ReviewError, Exception),
+    (ReviewStateError, RuntimeError),
+    (PermissionDeniedError, PermissionError),
+    (ConflictError, ReviewError),
+    (TamperedLogError, ReviewError),
 ]
 
 
@@ -232,3 +242,29 @@ def test_problem_is_frozen_and_comparable() -> None:
     with pytest.raises(AttributeError):
         problem.message = "other"  # type: ignore[misc]
     assert pickle.loads(pickle.dumps(problem)) == problem
+
+
+REVIEW_ERRORS: list[MedsalesError] = [
+    ReviewError("an override needs a reason", rule="[review] override: reason required"),
+    ReviewStateError("closed", state="closed", action="rate", allowed=()),
+    ReviewStateError(
+        "no", state="hr_review", action="rate", allowed=("return", "sign_off", "comment")
+    ),
+    PermissionDeniedError("no", actor="e1", action="sign_off", rule="hr only", path="x"),
+    ConflictError("stale", review_id="2026Q1/e1", expected_seq=2, actual_seq=3),
+    TamperedLogError("changed", review_id="2026Q1/e1", seq=4),
+]
+
+
+@pytest.mark.parametrize("error", REVIEW_ERRORS, ids=lambda e: type(e).__name__)
+def test_review_errors_pickle_with_every_field(error: MedsalesError) -> None:
+    for restored in (pickle.loads(pickle.dumps(error)), copy.deepcopy(error)):
+        assert type(restored) is type(error)
+        assert str(restored) == str(error)
+        assert vars(restored) == vars(error)
+
+
+def test_review_errors_are_review_errors_and_exported() -> None:
+    for error in REVIEW_ERRORS:
+        assert isinstance(error, ReviewError)
+        assert getattr(medsales, type(error).__name__) is type(error)

@@ -8,18 +8,23 @@ kept as structured fields so that other systems need not parse the text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
 __all__ = [
+    "ConflictError",
     "DataFileError",
     "InputError",
     "MedsalesError",
     "MissingMeasurementError",
     "PeriodError",
+    "PermissionDeniedError",
     "PolicyError",
     "Problem",
+    "ReviewError",
+    "ReviewStateError",
+    "TamperedLogError",
     "TargetError",
     "UnknownKPIError",
     "UnknownRoleError",
@@ -179,3 +184,96 @@ class UnknownRoleError(MedsalesError, LookupError):
 
 class UnknownRuleError(MedsalesError, LookupError):
     """A conduct rule id that the policy does not define."""
+
+
+# --------------------------------------------------------------------------- reviews (§17)
+
+
+class ReviewError(MedsalesError):
+    """Base of the review errors (SPEC §17); raised as itself when a request breaks a rule
+    of its own (an override beyond the bound, a missing reason, an appeal out of time).
+
+    ``rule`` names the rule that refuses the request, in words a person can check.
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = ("rule",)
+
+    def __init__(self, message: str, *, rule: str | None = None, **base: Any) -> None:
+        self.rule = rule
+        super().__init__(message, **base)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields = {
+            "path": self.path,
+            "value": self.value,
+            "expected": self.expected,
+            "problems": self.problems,
+        }
+        fields.update({name: getattr(self, name) for name in self._fields})
+        return (_rebuild, (type(self), self.message, fields))
+
+
+class ReviewStateError(ReviewError, RuntimeError):
+    """An action that the review's state does not allow; ``allowed`` lists those it does."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("rule", "state", "action", "allowed")
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        state: str = "",
+        action: str = "",
+        allowed: Sequence[str] = (),
+        **base: Any,
+    ) -> None:
+        self.state = state
+        self.action = action
+        self.allowed: tuple[str, ...] = tuple(allowed)
+        super().__init__(message, **base)
+
+
+class PermissionDeniedError(ReviewError, PermissionError):
+    """An actor who may not take an action on a review (or see it); ``rule`` says why."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("rule", "actor", "action")
+
+    def __init__(self, message: str, *, actor: str = "", action: str = "", **base: Any) -> None:
+        self.actor = actor
+        self.action = action
+        super().__init__(message, **base)
+
+
+class ConflictError(ReviewError):
+    """Someone else appended to the review first: ``expected_seq`` is stale. Reload the
+    review and decide again; nothing was written."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("rule", "review_id", "expected_seq", "actual_seq")
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        review_id: str = "",
+        expected_seq: int = 0,
+        actual_seq: int | None = None,
+        **base: Any,
+    ) -> None:
+        self.review_id = review_id
+        self.expected_seq = expected_seq
+        self.actual_seq = actual_seq
+        super().__init__(message, **base)
+
+
+class TamperedLogError(ReviewError):
+    """A review's log does not verify: ``review_id`` and ``seq`` name the first event that
+    was changed, removed or reordered."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("rule", "review_id", "seq")
+
+    def __init__(
+        self, message: str, *, review_id: str = "", seq: int | None = None, **base: Any
+    ) -> None:
+        self.review_id = review_id
+        self.seq = seq
+        super().__init__(message, **base)

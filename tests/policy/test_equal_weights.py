@@ -138,7 +138,7 @@ def test_a_missing_weight_is_reported_with_every_other_problem() -> None:
     lines = [_line("sales", weight=100, wieght=1), _line("csat")]
     unknown = (
         "unknown key 'wieght' (expected one of: kpi, weight, basis, curve, missing, "
-        "allow_non_monotonic)"
+        "allow_non_monotonic, entered_by)"
     )
     assert _problems(lines=lines) == [
         ("scorecards[0].lines[0].wieght", unknown),

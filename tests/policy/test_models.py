@@ -945,7 +945,7 @@ def test_an_unknown_key_names_the_keys_that_would_be_valid() -> None:
         (
             "scorecards[0].sections[0].lines[0].wieght",
             "unknown key 'wieght' (expected one of: kpi, weight, basis, curve, missing, "
-            "allow_non_monotonic)",
+            "allow_non_monotonic, entered_by)",
         )
     ]
 
@@ -954,7 +954,7 @@ def test_an_unknown_top_level_key() -> None:
     [(path, message)] = problems(set_(("colour",), "red"))
     assert path == "colour"
     assert message.startswith("unknown key 'colour' (expected one of: format, id, version, ")
-    assert message.endswith(", scorecards, distribution, rollup, alerts, examples)")
+    assert message.endswith(", scorecards, distribution, rollup, alerts, review, examples)")
 
 
 @pytest.mark.parametrize(

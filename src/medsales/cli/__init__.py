@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from medsales.__about__ import __version__
-from medsales.cli import appraise, demo, history, policy, targets
+from medsales.cli import appraise, demo, history, policy, review, targets
 from medsales.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -27,7 +27,7 @@ from medsales.errors import MedsalesError
 
 __all__ = ["main"]
 
-GROUPS = (demo, appraise, history, targets, policy)
+GROUPS = (demo, appraise, history, targets, policy, review)
 """The command modules, each with a ``register(commands)`` that adds its parsers."""
 
 

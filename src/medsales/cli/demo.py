@@ -22,6 +22,14 @@ def register(commands: Any) -> None:
     demo.add_argument(
         "--export", metavar="DIR", help="write the demo's CSV files and policy to DIR and stop"
     )
+    demo.add_argument(
+        "--review",
+        action="store_true",
+        help="run a whole review cycle for one team and show its log (medsales review)",
+    )
+    demo.add_argument(
+        "--store", metavar="FILE", help="with --review: keep the log in this SQLite file"
+    )
 
     demo.set_defaults(run=run)
 
@@ -55,6 +63,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         return
     inputs = demo_inputs(policy)
     period = args.period or latest_complete_quarter(inputs, policy)
+    if args.review:
+        from medsales.cli.review import run_demo_cycle
+        from medsales.review import MemoryStore, SQLiteStore
+
+        store = SQLiteStore(args.store) if args.store else MemoryStore()
+        run_demo_cycle(policy, store, str(period), out)
+        return
     cohort = run_cohort(policy, inputs, period, distribution=True, stderr=err)
     title = pick(DEMO_TITLE, args.lang).format(
         people=len({e.employee_id for e in inputs.employees}),

@@ -17,6 +17,7 @@ from medsales.policy.history import Alert, Rollup
 from medsales.policy.inputs import Incident, Measurement
 from medsales.policy.kpis import KPI
 from medsales.policy.organisation import ConductRule, Department, Role
+from medsales.policy.review import ReviewSettings, default_review_as_absent
 from medsales.policy.scorecards import Distribution, Grade, Scorecard
 
 __all__ = ["Example", "ExampleExpectation", "Policy", "require_policy"]
@@ -90,6 +91,7 @@ class Policy(_Model):
     # absent, not empty, when there are none: the canonical form leaves out what is absent,
     # so a policy without alerts keeps the SHA-256 it had before alerts existed
     alerts: Annotated[tuple[Alert, ...] | None, BeforeValidator(_none_if_empty)] = None
+    review: Annotated[ReviewSettings | None, BeforeValidator(default_review_as_absent)] = None
     examples: tuple[Example, ...] = ()
 
     @model_validator(mode="after")
@@ -104,6 +106,11 @@ class Policy(_Model):
         return self
 
     # -- lookups (built once per policy; the policy is immutable) ---------------------
+
+    @cached_property
+    def review_settings(self) -> ReviewSettings:
+        """The ``[review]`` table, or its defaults when the policy has none."""
+        return self.review if self.review is not None else ReviewSettings()
 
     @cached_property
     def kpis_by_id(self) -> Mapping[str, KPI]:

@@ -45,6 +45,7 @@ from medsales.policy.organisation import (
     Responsibility,
     Role,
 )
+from medsales.policy.review import ReviewSettings
 from medsales.policy.scorecards import (
     FLAT_SECTION_ID,
     Distribution,
@@ -89,6 +90,7 @@ __all__ = [
     "Positive",
     "RatingsDerive",
     "Responsibility",
+    "ReviewSettings",
     "Role",
     "Rollup",
     "ScaleCurve",

@@ -39,6 +39,9 @@ class Line(_Model):
     curve: Curve
     missing: MissingRule | None = None
     allow_non_monotonic: bool = False
+    entered_by: Literal["self", "manager"] | None = None
+    """Who types the line's measurement in during a review (SPEC §17): the employee in
+    their self review, or their manager; absent, it comes only from the inputs."""
 
     @cached_property
     def exact_weight(self) -> Fraction:
