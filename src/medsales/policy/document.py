@@ -121,7 +121,6 @@ def _named(items: list[Any], name: str) -> int | None:
     return None
 
 
-
 class Policy(_Model):
     """A whole policy document: catalog, scorecards, grades, consequences and settings."""
 

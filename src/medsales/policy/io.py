@@ -7,8 +7,8 @@ import json
 import os
 import re
 import threading
-from collections import OrderedDict
 import tomllib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -45,8 +45,8 @@ __all__ = [
     "dump_policy",
     "load_policy",
     "loads_policy",
-    "policy_json_schema",
     "policy_from_canonical",
+    "policy_json_schema",
     "policy_to_data",
     "validate_data",
 ]
