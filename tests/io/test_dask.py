@@ -4,6 +4,7 @@ groupby(["team", "period"]) with appraise_partition, exactly as appraise_cohort 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,7 +51,19 @@ def _quarter(month: str) -> str:
     return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
-def test_dask_partitions_are_appraise_cohort_exactly() -> None:
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """A local cluster of two worker processes, shut down after the module's tests."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as connected,
+    ):
+        yield connected
+
+
+def test_dask_partitions_are_appraise_cohort_exactly(client: Any) -> None:
     data = departments()
     rows = data["measurements"].rename(columns={"period": "month"})
     rows["period"] = rows["month"].map(_quarter)
@@ -72,19 +85,13 @@ def test_dask_partitions_are_appraise_cohort_exactly() -> None:
             **mine,
         )
 
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        assert len(client.scheduler_info()["workers"]) == 2
-        frame = dd.from_pandas(rows, npartitions=2)
-        got = (
-            frame.groupby(["team", "period"])
-            .apply(appraise, meta=empty_frame(SUMMARY_SCHEMA))
-            .compute()
-        )
+    assert len(client.scheduler_info()["workers"]) == 2
+    frame = dd.from_pandas(rows, npartitions=2)
+    got = (
+        frame.groupby(["team", "period"])
+        .apply(appraise, meta=empty_frame(SUMMARY_SCHEMA))
+        .compute()
+    )
     got = got.reset_index(drop=True).sort_values(["period", "employee_id"], ignore_index=True)
     expected = []
     for team in TEAMS:
@@ -98,3 +105,13 @@ def test_dask_partitions_are_appraise_cohort_exactly() -> None:
     south = want[want["employee_id"].str.startswith("south-")]
     north = want[want["employee_id"].str.startswith("north-")]
     assert list(south["score"]) != list(north["score"])  # the teams really differ
+
+
+def test_simulate_on_a_dask_client_is_the_process_pool(client: Any) -> None:
+    from medsales.io import csv as csvio
+
+    data = {k: getattr(csvio, f"read_{k}")(io.StringIO(demo_file_text(k))) for k in KINDS}
+    variants = {"strict": {"grades.A.min": 88}, "lenient": {"grades.B.min": 65}}
+    on_dask = medsales.simulate(POLICY, variants, period="2026-Q4", client=client, **data)
+    here = medsales.simulate(POLICY, variants, period="2026-Q4", workers=1, **data)
+    assert on_dask.to_dict() == here.to_dict()

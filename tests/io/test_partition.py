@@ -139,3 +139,20 @@ def test_bad_input_is_the_cohort_error() -> None:
     with pytest.raises(medsales.InputError, match="abc") as info:
         appraise_partition(POLICY, "2026-Q4", **given)
     assert (info.value.path or "").startswith("measurements[3]")
+
+
+def test_import_medsales_loads_neither_pyarrow_nor_numpy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, medsales; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pyarrow', 'numpy', 'pandas', 'dask')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
+    assert medsales.SUMMARY_SCHEMA is SUMMARY_SCHEMA
+    assert medsales.appraise_partition is appraise_partition

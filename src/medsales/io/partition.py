@@ -16,7 +16,7 @@ import inspect
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 try:
     import pandas as pd
@@ -93,13 +93,13 @@ def _shown(value: Fraction | Decimal | None) -> Decimal | None:
 
 def empty_frame(schema: pa.Schema) -> pd.DataFrame:
     """An empty frame of ``schema`` with Arrow dtypes: the ``meta`` Dask asks for."""
-    return schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype)
+    return cast("pd.DataFrame", schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype))
 
 
 def _frame(schema: pa.Schema, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     columns = {field.name: [row[i] for row in rows] for i, field in enumerate(schema)}
     table = pa.Table.from_pydict(columns, schema=schema)
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+    return cast("pd.DataFrame", table.to_pandas(types_mapper=pd.ArrowDtype))
 
 
 def _summary(cohort: CohortResult) -> pd.DataFrame:
