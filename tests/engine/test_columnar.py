@@ -259,3 +259,14 @@ def test_an_empty_frame_gives_an_empty_result() -> None:
     got = score_frame(POLICY, pd.DataFrame({"sales_revenue": []}), role=ROLE)
     assert len(got) == 0
     assert list(got.columns) == ["score", "grade", "coefficient"]
+
+
+def test_a_frame_scored_in_chunks_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import medsales.engine.columnar as columnar
+
+    frame = wide(_rep_rows(50), REP_KPIS)
+    frame.loc[7, "teamwork_rating"] = Decimal("4.5")
+    whole = score_frame(POLICY, frame, role=ROLE)
+    monkeypatch.setattr(columnar, "_ROWS_PER_CHUNK", 7)
+    pd.testing.assert_frame_equal(score_frame(POLICY, frame, role=ROLE), whole)
+    assert_same(POLICY, ROLE, frame, REP_KPIS)

@@ -49,6 +49,7 @@ _DIGITS: Final = 9
 _FLOAT_PLACES: Final = 9
 """The most decimals a float cell may carry (through its repr) on the vectorised path."""
 _CHUNK: Final = 1000
+_ROWS_PER_CHUNK: Final = 16_384
 
 
 class _OffGrid(Exception):
@@ -77,14 +78,24 @@ class _Kernel:
             return tuple(np.where(over, 0, a) for a in arrays)
         return arrays
 
-    def mul(self, iv: Interval, n: int | Ints, d: int | Ints) -> Interval:
-        """``iv`` × n/d, rounded outward (n ≥ 0, d > 0; scalars or one per row)."""
+    def mul(self, iv: Interval, n: int | Ints, d: int = 1) -> Interval:
+        """``iv`` × n/d, rounded outward (n ≥ 0, d > 0; ``n`` a scalar or one per row)."""
         lo, hi = iv
-        nf = np.asarray(n, dtype=np.float64)
-        df = np.asarray(d, dtype=np.float64)
-        big = np.maximum(np.abs(lo), np.abs(hi)).astype(np.float64)
-        over = (big * (nf / df) + nf >= _SAFE) | (nf * df >= _SAFE)
-        lo, hi = self._mark(np.broadcast_to(over, lo.shape), lo, hi)
+        exact = lo is hi  # one array for an exact interval: computed once
+        big = np.abs(lo) if exact else np.maximum(-lo, hi)  # the larger magnitude (lo <= hi)
+        if isinstance(n, int):
+            if n == d:
+                return lo, hi
+            if n * d >= _SAFE:
+                over = np.ones(len(lo), dtype=np.bool_)
+            else:
+                over = big >= int((_SAFE - n) * d / max(n, 1))
+        else:
+            over = big.astype(np.float64) * (n.astype(np.float64) / d) + n >= _SAFE
+        lo, hi = self._mark(over, lo, hi)
+        if d == 1:
+            low = lo * n
+            return (low, low) if exact else (low, hi * n)
         ql, rl = np.divmod(lo, d)
         qh, rh = np.divmod(hi, d)
         low = np.asarray(ql * n + (rl * n) // d, dtype=np.int64)
@@ -94,6 +105,11 @@ class _Kernel:
     def ratio(self, a: Ints, t: Ints, care: Bools) -> Interval:
         """a / t in units (t > 0 where ``care``), by long division so no product outgrows
         int64."""
+        if len(a) and int(np.abs(a).max()) < _SAFE / self.unit:  # a × unit fits: one division
+            over = (t <= 0) & care
+            self.bad |= over
+            q, r = np.divmod(a * self.unit, np.where(over | ~care, 1, t))
+            return q, q + (r != 0)
         over = ((t.astype(np.float64) * _CHUNK >= _SAFE) | (t <= 0)) & care
         t = np.where(over | ~care, 1, t)
         q, r = np.divmod(a, t)
@@ -112,7 +128,7 @@ class _Kernel:
         return lo, lo + (r != 0)
 
     def fit(self, lo: Ints, hi: Ints, limit: float = _SAFE) -> Interval:
-        over = np.maximum(np.abs(lo), np.abs(hi)).astype(np.float64) >= limit
+        over = (np.abs(lo) if lo is hi else np.maximum(-lo, hi)) >= int(limit)
         lo, hi = self._mark(over, lo, hi)
         return lo, hi
 
@@ -193,7 +209,7 @@ def _points(
         else:  # the largest threshold <= x
             for t, p in steps:
                 plo = np.where(lo >= t, p, plo)
-        return (plo, plo.copy()), 1
+        return (plo, plo), 1
     if isinstance(curve, PiecewiseCurve):
         knots, below = curve.exact
         c = math.lcm(*(s.denominator for s in curve.slopes)) if curve.slopes else 1
@@ -252,32 +268,32 @@ class _Column:
 
     @classmethod
     def _floats(cls, values: NDArray[np.float64]) -> _Column:
-        """Floats read as their shortest repr (as :func:`medsales.to_decimal` reads them):
-        a float with at most 15 significant digits round-trips through its decimal."""
+        """Floats read as their shortest repr (as :func:`medsales.to_decimal` reads them).
+
+        A decimal n / 10**d with at most 15 significant digits that converts to the float
+        is its repr (two such decimals never share a float), so each cell's fewest places
+        d are found in whole-column passes; then every cell is n × 10**(top − d), found
+        again by rounding while it is below 2**51, where a float multiple is exact enough.
+        """
         missing = np.isnan(values)
         rows = len(values)
-        places = np.full(rows, -1, dtype=np.int64)
-        mantissa = np.zeros(rows, dtype=np.int64)
-        todo = np.flatnonzero(~missing)
+        unset = ~missing
+        places = np.zeros(rows, dtype=np.int64)
         with np.errstate(invalid="ignore", over="ignore"):
             for d in range(_FLOAT_PLACES + 1):
-                if not len(todo):
+                scale = 10.0**d
+                n = np.rint(values * scale)
+                ok = unset & (np.abs(n) < 1e15) & (n / scale == values)
+                if d:
+                    places = np.where(ok, d, places)
+                unset &= ~ok
+                if not unset.any():
                     break
-                v = values[todo]
-                n = np.rint(v * 10.0**d)
-                ok = (np.abs(n) < 1e15) & (n / 10.0**d == v)
-                hit = todo[ok]
-                places[hit] = d
-                mantissa[hit] = n[ok].astype(np.int64)
-                todo = todo[~ok]
-        bad = np.zeros(rows, dtype=np.bool_)
-        bad[todo] = True  # too many digits, or not finite: score_many reads (or refuses) it
-        found = places[places >= 0]
-        top = int(found.max()) if len(found) else 0
-        shift = np.where(places >= 0, top - places, 0)
-        over = np.abs(mantissa).astype(np.float64) * 10.0**shift >= _SAFE
-        bad |= over
-        ints = np.where(over | bad, 0, mantissa * 10**shift)
+            bad = unset  # too many digits, or not finite: score_many reads (or refuses) it
+            top = int(places.max()) if rows else 0
+            scaled = np.rint(values * 10.0**top)
+            bad = bad | (~missing & ~(np.abs(scaled) < 2.0**51))
+            ints = np.where(bad | missing, 0, scaled).astype(np.int64)
         return cls(ints, top, missing, bad)
 
     @classmethod
@@ -380,20 +396,31 @@ def score_frame(policy: Policy, frame: pd.DataFrame, *, role: str) -> pd.DataFra
     card = policy.scorecard(role)
     plan = [(line, policy.kpi(line.kpi)) for _, _, _, line in card.plan]
     rows = len(frame)
-    columns: dict[str, _Column] = {}
+    scores: Ints | None = np.full(rows, -1, dtype=np.int64)
+    bad = np.zeros(rows, dtype=np.bool_)
+    # chunks small enough that every intermediate array stays in the CPU's cache
+    for start in range(0, rows, _ROWS_PER_CHUNK):
+        stop = min(start + _ROWS_PER_CHUNK, rows)
+        columns: dict[str, _Column] = {}
 
-    def column(name: str) -> _Column:
-        found = columns.get(name)
-        if found is None:
-            found = columns[name] = (
-                _Column.read(frame[name]) if name in frame.columns else _Column.absent(rows)
-            )
-        return found
+        def column(name: str, start: int = start, stop: int = stop) -> _Column:
+            found = columns.get(name)
+            if found is None:
+                found = columns[name] = (
+                    _Column.read(frame[name].iloc[start:stop])
+                    if name in frame.columns
+                    else _Column.absent(stop - start)
+                )
+            return found
 
-    try:
-        scores, bad = _vectorised(policy, role, plan, column, rows)
-    except _OffGrid:
-        scores, bad = None, np.ones(rows, dtype=np.bool_)
+        try:
+            part, part_bad = _vectorised(policy, role, plan, column, stop - start)
+        except _OffGrid:
+            scores, bad = None, np.ones(rows, dtype=np.bool_)
+            break
+        assert scores is not None
+        scores[start:stop] = part
+        bad[start:stop] = part_bad
     return _assemble(policy, role, frame, plan, scores, bad)
 
 
@@ -422,7 +449,8 @@ def _vectorised(
         x = _reading(k, line.basis, kpi.direction, actual, target)
         lower_on_value = line.basis == "value" and kpi.direction == "lower"
         (plo, phi), c = _points(k, line.curve, x, present, lower_on_value=lower_on_value)
-        plo, phi = np.where(present, plo, 0), np.where(present, phi, 0)
+        if not present.all():
+            plo, phi = np.where(present, plo, 0), np.where(present, phi, 0)
         points.append((plo, phi))
         per_line.append(c)
         kept = present if rule == "redistribute" else np.ones(rows, dtype=np.bool_)
@@ -451,8 +479,9 @@ def _vectorised(
         common[j] = denominator
         for i, (n, d) in enumerate(ratios):
             factors[i, j] = n * (denominator // d)
+    single = len(patterns) == 1
     for i, iv in enumerate(points):
-        clo, chi = k.mul(iv, factors[i][inverse], 1)
+        clo, chi = k.mul(iv, int(factors[i][0]) if single else factors[i][inverse])
         clo, chi = k.fit(clo, chi, limit)
         lo += clo
         hi += chi
@@ -481,9 +510,9 @@ def _assemble(
 ) -> pd.DataFrame:
     """The result frame: vectorised rows as Decimals, the rest from score_many."""
     rows = len(frame)
-    score: list[Decimal | None] = [None] * rows
-    grade: list[str | None] = [None] * rows
-    coefficient: list[Decimal | None] = [None] * rows
+    score: NDArray[Any] = np.full(rows, None, dtype=object)
+    grade: NDArray[Any] = np.full(rows, None, dtype=object)
+    coefficient: NDArray[Any] = np.full(rows, None, dtype=object)
     if scores is not None:
         places = policy.score_places
         mins = [_ceiling(Fraction(g.min) * 10**places) for g in policy.grades]
@@ -491,19 +520,21 @@ def _assemble(
         for i in reversed(range(len(policy.grades))):
             index = np.where(scores >= mins[i], i, index)
         good = ~bad & (scores >= 0)
-        values, where = np.unique(scores[good], return_inverse=True)
-        shown = [Decimal(int(v)).scaleb(-places) for v in values.tolist()]
-        good_rows = np.flatnonzero(good).tolist()
-        grades = [policy.grades[i] for i in index[good].tolist()]
-        for r, w, g in zip(good_rows, where.tolist(), grades, strict=True):
-            score[r] = shown[w]
-            grade[r] = g.id
-            coefficient[r] = g.coefficient
+        values, where = _distinct(scores[good])
+        shown = np.empty(len(values), dtype=object)
+        shown[:] = [Decimal(int(v)).scaleb(-places) for v in values.tolist()]
+        ids = np.empty(len(policy.grades), dtype=object)
+        ids[:] = [g.id for g in policy.grades]
+        coefficients = np.empty(len(policy.grades), dtype=object)
+        coefficients[:] = [g.coefficient for g in policy.grades]
+        score[good] = shown[where]
+        grade[good] = ids[index[good]]
+        coefficient[good] = coefficients[index[good]]
     hard = np.flatnonzero(bad).tolist()
     if hard:
         kpis = dict.fromkeys(line.kpi for line, _ in plan)
         cells = {
-            name: frame[name].to_numpy(dtype=object)[hard]
+            name: frame[name].iloc[hard].to_numpy(dtype=object)
             for kpi in kpis
             for name in (kpi, f"{kpi}.target")
             if name in frame.columns
@@ -522,6 +553,21 @@ def _assemble(
             "coefficient": pd.Series(coefficient, index=frame.index, dtype=object),
         }
     )
+
+
+def _distinct(values: Ints) -> tuple[Ints, Ints]:
+    """The distinct values, ascending, and where each value is among them: a lookup table
+    over a narrow range (scores are), else a sort."""
+    if not len(values):
+        return values, values
+    low, high = int(values.min()), int(values.max())
+    if high - low > 4 * len(values) + 1_000_000:
+        found, where = np.unique(values, return_inverse=True)
+        return found, where
+    seen = np.zeros(high - low + 1, dtype=np.bool_)
+    seen[values - low] = True
+    position = np.cumsum(seen) - 1
+    return np.flatnonzero(seen) + low, position[values - low]
 
 
 def _ceiling(value: Fraction) -> int:
