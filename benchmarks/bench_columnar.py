@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import decimal
 import gc
+import itertools
 import math
 import os
 import platform
@@ -101,7 +102,7 @@ def _piecewise_times(x: Any, knots: Any, weight: Any, zero: Any) -> Any:
         return zero
     if x >= knots[-1][0]:
         return knots[-1][1] * weight
-    for (x0, p0), (x1, p1) in zip(knots, knots[1:], strict=False):
+    for (x0, p0), (x1, p1) in itertools.pairwise(knots):
         if x < x1:
             return (p0 * (x1 - x0) + (p1 - p0) * (x - x0)) * weight / (x1 - x0)
     raise AssertionError

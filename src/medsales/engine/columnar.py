@@ -401,17 +401,7 @@ def score_frame(policy: Policy, frame: pd.DataFrame, *, role: str) -> pd.DataFra
     # chunks small enough that every intermediate array stays in the CPU's cache
     for start in range(0, rows, _ROWS_PER_CHUNK):
         stop = min(start + _ROWS_PER_CHUNK, rows)
-        columns: dict[str, _Column] = {}
-
-        def column(name: str, start: int = start, stop: int = stop) -> _Column:
-            found = columns.get(name)
-            if found is None:
-                found = columns[name] = (
-                    _Column.read(frame[name].iloc[start:stop])
-                    if name in frame.columns
-                    else _Column.absent(stop - start)
-                )
-            return found
+        column = _Columns(frame, start, stop)
 
         try:
             part, part_bad = _vectorised(policy, role, plan, column, stop - start)
@@ -422,6 +412,24 @@ def score_frame(policy: Policy, frame: pd.DataFrame, *, role: str) -> pd.DataFra
         scores[start:stop] = part
         bad[start:stop] = part_bad
     return _assemble(policy, role, frame, plan, scores, bad)
+
+
+class _Columns:
+    """The columns of rows [start, stop) of a frame, each read once when first asked for."""
+
+    def __init__(self, frame: pd.DataFrame, start: int, stop: int) -> None:
+        self.frame, self.start, self.stop = frame, start, stop
+        self.read: dict[str, _Column] = {}
+
+    def __call__(self, name: str) -> _Column:
+        found = self.read.get(name)
+        if found is None:
+            if name in self.frame.columns:
+                found = _Column.read(self.frame[name].iloc[self.start : self.stop])
+            else:
+                found = _Column.absent(self.stop - self.start)
+            self.read[name] = found
+        return found
 
 
 def _vectorised(
