@@ -22,7 +22,7 @@ import attrs
 from medsales.cohort.appraise import appraise_cohort
 from medsales.errors import InputError, PolicyError
 from medsales.periods import Period
-from medsales.policy.document import Policy
+from medsales.policy.document import Policy, require_policy
 from medsales.policy.io import policy_from_canonical
 
 __all__ = ["EmployeeChange", "Outcome", "Simulation", "simulate"]
@@ -178,6 +178,14 @@ def simulate(
     at most one per policy; ``workers=1`` runs here), or on a Dask cluster when given its
     ``client``. Any error is the one :func:`~medsales.appraise_cohort` raises.
     """
+    require_policy(policy)
+    if not isinstance(variants, Mapping):
+        raise InputError(
+            f"variants must be a mapping of names to variants, not {type(variants).__name__}",
+            path="variants",
+            value=type(variants).__name__,
+            expected="a mapping of names to policies or to mappings of changes",
+        )
     if BASE in variants:
         raise InputError(
             f"a variant may not be named {BASE!r}: that is the base policy",

@@ -32,6 +32,7 @@ from medsales.engine.batch import score_many
 from medsales.engine.compiled import compile_policy
 from medsales.errors import InputError, MedsalesError
 from medsales.numbers import to_decimal
+from medsales.policy.document import require_policy
 from medsales.policy.models import LinearCurve, PiecewiseCurve, Policy, ScaleCurve, StepsCurve
 
 if TYPE_CHECKING:
@@ -386,6 +387,7 @@ def score_frame(policy: Policy, frame: pd.DataFrame, *, role: str) -> pd.DataFra
     input raises as :func:`~medsales.score_many` does, its path naming the row
     (``rows[12].sales_revenue.target``, counting from 0 in the frame's order).
     """
+    require_policy(policy)
     if not isinstance(frame, pd.DataFrame):
         raise InputError(
             f"frame must be a pandas DataFrame, not {type(frame).__name__}",

@@ -33,6 +33,7 @@ from medsales.errors import InputError
 from medsales.io.pandas import _rows
 from medsales.numbers import display
 from medsales.periods import Period
+from medsales.policy.document import require_policy
 from medsales.policy.models import Policy
 
 __all__ = ["BREAKDOWN_SCHEMA", "SUMMARY_SCHEMA", "appraise_partition", "empty_frame", "frames_of"]
@@ -193,6 +194,7 @@ def appraise_partition(
     naming the policy by its SHA-256. Distribution and team roll-ups see only this
     partition: partition by department and period, never finer.
     """
+    require_policy(policy)
     if output not in ("summary", "breakdown"):
         raise InputError(
             f"unknown output {output!r}",
