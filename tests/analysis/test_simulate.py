@@ -64,6 +64,8 @@ def test_bad_variants_are_refused(demo_data: dict[str, Any]) -> None:
         simulate(POLICY, {"broken": {"score_places": -1}}, period="2026-Q4", **demo_data)
     with pytest.raises(medsales.InputError, match="must be a Policy or a mapping"):
         simulate(POLICY, {"odd": 3}, period="2026-Q4", **demo_data)  # type: ignore[dict-item]
+    with pytest.raises(medsales.InputError, match="variants must be a mapping"):
+        simulate(POLICY, [POLICY], period="2026-Q4", **demo_data)  # type: ignore[arg-type]
     with pytest.raises(medsales.InputError, match="may not be named 'base'"):
         simulate(POLICY, {"base": POLICY}, period="2026-Q4", **demo_data)
     got = simulate(POLICY, {}, period="2026-Q4", workers=1, **demo_data)

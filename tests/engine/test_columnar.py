@@ -37,7 +37,11 @@ def wide(rows: list[dict[str, Any]], kpis: list[str]) -> Any:
 
 
 def empty(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value == " "
+    if value is None or value is pd.NA:
+        return True
+    return (isinstance(value, float) and np.isnan(value)) or (
+        isinstance(value, str) and value == " "
+    )
 
 
 def from_frame(frame: Any, kpis: list[str]) -> list[dict[str, Any]]:
@@ -186,19 +190,46 @@ def test_numbers_too_big_for_int64_go_to_the_exact_engine() -> None:
     assert_same(POLICY, ROLE, wide(rows, REP_KPIS), REP_KPIS)
 
 
+def _curve_path(kpi: str) -> str:
+    card = POLICY.scorecard(ROLE)
+    for s, section in enumerate(card.effective_sections):
+        if any(line.kpi == kpi for line in section.lines):
+            return f"scorecards.{ROLE}.sections.{s}.lines.{kpi}.curve"
+    raise AssertionError(kpi)
+
+
 def test_policy_numbers_off_the_grid_still_agree() -> None:
-    path = "scorecards.sales_representative.sections.0.lines.customer_visits.curve"
     curve = {"type": "steps", "steps": [[Decimal("0.8500000000001"), 80], [1, 100]]}
-    policy = POLICY.evolve({path: curve}) if _has_line(path) else POLICY
+    policy = POLICY.evolve({_curve_path("customer_visits"): curve})
+    assert policy.sha256 != POLICY.sha256
     assert_same(policy, ROLE, wide(_rep_rows(50), REP_KPIS), REP_KPIS)
 
 
-def _has_line(path: str) -> bool:
-    try:
-        POLICY.evolve({path: {"type": "linear"}})
-    except medsales.PolicyError:
-        return False
-    return True
+def test_ten_places_and_values_finer_than_the_grid() -> None:
+    rows = _rep_rows(30)
+    for i, row in enumerate(rows):
+        row["training_hours"] = Decimal(i) + Decimal("0.123456789012")
+    policy = POLICY.evolve(score_places=10)
+    got = assert_same(policy, ROLE, wide(rows, REP_KPIS), REP_KPIS)
+    assert len(str(got["score"].iat[0]).split(".")[1]) == 10
+
+
+def test_cells_of_other_kinds() -> None:
+    frame = wide(_rep_rows(6), REP_KPIS)
+    frame["market_feedback_reports"] = pd.array([1, None, 3, 4, 5, 6], dtype="Int64")
+    frame["event_participation"] = pd.Series(["1E+0", "2", " ", None, "3", "0"], dtype=object)
+    assert_same(POLICY, ROLE, frame, REP_KPIS)
+    flags = frame.copy()
+    flags["training_hours"] = [True, False, True, False, True, False]
+    assert_same(POLICY, ROLE, flags, REP_KPIS)
+
+
+def test_a_float_that_is_not_finite_is_the_exact_engines_error() -> None:
+    frame = wide(_rep_rows(4), REP_KPIS)
+    frame["customer_satisfaction"] = [80.5, 70.0, float("inf"), 60.0]
+    with pytest.raises(medsales.MedsalesError) as info:
+        score_frame(POLICY, frame, role=ROLE)
+    assert (info.value.path or "").startswith("rows[2]")
 
 
 def test_max_score_limits_as_score_many_does() -> None:

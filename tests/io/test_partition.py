@@ -54,9 +54,9 @@ def test_summary_is_appraise_cohort_row_for_row() -> None:
 
 
 def test_breakdown_is_every_line_of_every_appraisal() -> None:
-    expected = cohort("2026-Q3")
+    expected = cohort("2026-Q4")
     got = appraise_partition(
-        POLICY, "2026-Q3", output="breakdown", **frames(dtype=str, keep_default_na=False)
+        POLICY, "2026-Q4", output="breakdown", **frames(dtype=str, keep_default_na=False)
     )
     lines = [
         (a.employee_id, line.kpi, line.contribution)

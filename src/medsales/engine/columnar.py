@@ -168,11 +168,6 @@ def _reading(
     return _floored((one - ahi, one - alo))
 
 
-def _constant(n: int, rows: int) -> Interval:
-    c = np.full(rows, n, dtype=np.int64)
-    return c, c.copy()
-
-
 def _times(k: _Kernel, iv: Interval, factor: int) -> Interval:
     """``iv`` × a whole number of either sign."""
     if factor < 0:
