@@ -15,6 +15,7 @@ from medsales.__about__ import __version__
 if TYPE_CHECKING:
     from medsales.analysis.calibration import calibrate
     from medsales.analysis.check import Finding, check_policy
+    from medsales.analysis.simulate import Simulation, simulate
     from medsales.analysis.whatif import Sensitivity, WhatIf, min_actual_for_grade, points_per_unit
     from medsales.catalog import default_policy
     from medsales.cohort import CohortResult, History, appraise_cohort, appraise_history
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         cohort_json_schema,
         score_many,
     )
+    from medsales.engine.columnar import score_frame
     from medsales.errors import (
         ConflictError,
         DataFileError,
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
         UnknownRoleError,
         UnknownRuleError,
     )
+    from medsales.io.partition import BREAKDOWN_SCHEMA, SUMMARY_SCHEMA, appraise_partition
     from medsales.labels import Label
     from medsales.numbers import to_decimal
     from medsales.periods import Period
@@ -118,12 +121,20 @@ _WHERE: dict[str, str] = {
     "points_per_unit": "medsales.analysis.whatif",
     "policy_json_schema": "medsales.policy",
     "score_many": "medsales.engine",
+    "score_frame": "medsales.engine.columnar",
+    "simulate": "medsales.analysis.simulate",
+    "Simulation": "medsales.analysis.simulate",
+    "appraise_partition": "medsales.io.partition",
+    "SUMMARY_SCHEMA": "medsales.io.partition",
+    "BREAKDOWN_SCHEMA": "medsales.io.partition",
     "split": "medsales.targets",
     "to_decimal": "medsales.numbers",
 }
 """Each public name and the module that defines it."""
 
 __all__ = [
+    "BREAKDOWN_SCHEMA",
+    "SUMMARY_SCHEMA",
     "Appraisal",
     "BatchScore",
     "CohortResult",
@@ -154,6 +165,7 @@ __all__ = [
     "ReviewStateError",
     "Segment",
     "Sensitivity",
+    "Simulation",
     "SurveyResponse",
     "TamperedLogError",
     "TargetError",
@@ -167,6 +179,7 @@ __all__ = [
     "appraise_cohort",
     "appraise_employee",
     "appraise_history",
+    "appraise_partition",
     "calibrate",
     "check_policy",
     "cohort_json_schema",
@@ -177,7 +190,9 @@ __all__ = [
     "min_actual_for_grade",
     "points_per_unit",
     "policy_json_schema",
+    "score_frame",
     "score_many",
+    "simulate",
     "split",
     "to_decimal",
 ]

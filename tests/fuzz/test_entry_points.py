@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -98,6 +99,8 @@ def test_a_policy_that_is_not_a_policy_is_a_type_error(policy: Any) -> None:
         lambda: medsales.score_many(policy, role="rep", measurements=[SHEET]),
         lambda: medsales.dump_policy(policy),
         lambda: medsales.check_policy(policy),
+        lambda: medsales.score_frame(policy, _FRAME, role="rep"),
+        lambda: medsales.simulate(policy, {}, period="2026-Q3", employees=[]),
     ):
         with pytest.raises(TypeError, match="policy must be a Policy"):
             call()
@@ -290,3 +293,18 @@ def test_calibrate_and_the_schemas(cohort: Any) -> None:
     _only_medsales_errors(lambda: medsales.calibrate(cohort), type_error=True)
     assert medsales.policy_json_schema()["type"] == "object"
     assert medsales.appraisal_json_schema()["type"] == "object"
+
+
+_FRAME = pd.DataFrame({kpi: [m["actual"]] for kpi, m in SHEET.items()})
+
+
+@FUZZ
+@given(kpi=_KPI, value=hostile_number(), target=hostile_number())
+def test_score_frame(kpi: str, value: Any, target: Any) -> None:
+    frame = pd.DataFrame(
+        {
+            kpi: pd.Series([value, 1], dtype=object),
+            f"{kpi}.target": pd.Series([target, 2], dtype=object),
+        }
+    )
+    _only_medsales_errors(lambda: medsales.score_frame(POLICY, frame, role="rep"))

@@ -60,6 +60,75 @@ class Example(_Model):
 
 # --------------------------------------------------------------------------- the policy
 
+_NAMES = ("id", "role", "kpi")
+"""The keys that name an item of a list in a key path, tried in this order."""
+
+
+def _mutable(value: Any) -> Any:
+    """Plain data with lists for tuples, so a key path can change it in place."""
+    if isinstance(value, Mapping):
+        return {k: _mutable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mutable(v) for v in value]
+    return value
+
+
+def _dotted(path: str) -> tuple[str | int, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in path.split("."))
+
+
+def _set_path(data: dict[str, Any], text: str, parts: tuple[str | int, ...], value: Any) -> None:
+    """Set ``value`` at the key path ``parts`` of ``data``; a located error if it leads
+    nowhere."""
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(str(p) for p in parts[:depth]) or "the policy"
+        if isinstance(node, list):
+            index = part if isinstance(part, int) else _named(node, part)
+            if index is None or not -len(node) <= index < len(node):
+                raise PolicyError(
+                    f"key path {text!r}: {where} has no item {part!r}",
+                    path=text,
+                    value=part,
+                    expected=f"an index below {len(node)} or the id of an item",
+                )
+            if last:
+                node[index] = value
+                return
+            node = node[index]
+        elif isinstance(node, dict) and isinstance(part, str):
+            if last:
+                if value is None:
+                    node.pop(part, None)
+                else:
+                    node[part] = value
+                return
+            if part not in node:
+                raise PolicyError(
+                    f"key path {text!r}: {where} has no key {part!r}",
+                    path=text,
+                    value=part,
+                    expected="one of " + ", ".join(sorted(node)),
+                )
+            node = node[part]
+        else:
+            raise PolicyError(
+                f"key path {text!r}: {where} is a value, not a table or a list",
+                path=text,
+                value=part,
+            )
+    raise PolicyError("an empty key path", path=text, value=text)
+
+
+def _named(items: list[Any], name: str) -> int | None:
+    """The index of the item of ``items`` whose id (or role, or kpi) is ``name``."""
+    for key in _NAMES:
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and item.get(key) == name:
+                return i
+    return None
+
 
 class Policy(_Model):
     """A whole policy document: catalog, scorecards, grades, consequences and settings."""
@@ -170,6 +239,34 @@ class Policy(_Model):
                 value=role,
                 expected="one of " + ", ".join(sorted(self.scorecards_by_role)),
             ) from None
+
+    def evolve(self, changes: Mapping[str, Any] | None = None, /, **fields: Any) -> Policy:
+        """A new policy with ``changes`` applied, validated again, with its own SHA-256.
+
+        Keyword arguments replace top-level keys (``policy.evolve(score_places=1)``); the
+        keys of ``changes`` are key paths into the document, as error messages write them
+        (``"grades[1].min"``, ``"scorecards[0].sections[0].lines[2].weight"``), where an
+        item of a list may also be named by its ``id`` (``role`` for a scorecard, ``kpi``
+        for a line): ``"scorecards.sales_representative.max_score"``. A value of ``None``
+        removes an optional key. The original is never changed (a variant, as in
+        OpenFisca's reforms, is a new document).
+        """
+        from medsales.policy.io import policy_to_data, validate_data
+        from medsales.policy.locate import parse_path
+
+        data = _mutable(policy_to_data(self))
+        for key, value in fields.items():
+            if key not in type(self).model_fields:
+                raise PolicyError(
+                    f"unknown key {key!r}",
+                    path=key,
+                    value=key,
+                    expected="one of " + ", ".join(sorted(type(self).model_fields)),
+                )
+            data[key] = value
+        for path, value in (changes or {}).items():
+            _set_path(data, path, parse_path(path) if "[" in path else _dotted(path), value)
+        return validate_data(data)
 
     @cached_property
     def canonical_json(self) -> str:

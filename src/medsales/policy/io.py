@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import threading
 import tomllib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -42,8 +45,10 @@ __all__ = [
     "dump_policy",
     "load_policy",
     "loads_policy",
+    "policy_from_canonical",
     "policy_json_schema",
     "policy_to_data",
+    "validate_data",
 ]
 
 PolicySource = str | os.PathLike[str] | Mapping[str, Any] | Policy
@@ -324,6 +329,12 @@ def _strip_position(message: str) -> str:
     return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
 
 
+def validate_data(data: Mapping[str, Any]) -> Policy:
+    """A policy from plain data (as :func:`policy_to_data` gives), every problem reported
+    at once in one :class:`~medsales.errors.PolicyError` with its key path."""
+    return _validate(data, file=None)
+
+
 def _validate(
     data: Mapping[str, Any],
     *,
@@ -597,3 +608,33 @@ def policy_json_schema() -> dict[str, Any]:
     schema["$id"] = "https://medsales.dev/schema/policy-1.json"
     schema["title"] = "medsales policy document (medsales.policy/1)"
     return schema
+
+
+_rebuilt: OrderedDict[str, Policy] = OrderedDict()
+_rebuilt_lock = threading.Lock()
+_REBUILT_SIZE = 16
+
+
+def policy_from_canonical(text: str) -> Policy:
+    """The policy whose canonical JSON (:attr:`Policy.canonical_json`) is ``text``, built
+    once per process and kept by SHA-256: how a policy travels to the workers of Dask,
+    Spark or a process pool (text pickles small and the same everywhere)."""
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with _rebuilt_lock:
+        found = _rebuilt.get(key)
+        if found is not None:
+            _rebuilt.move_to_end(key)
+            return found
+    policy = loads_policy(text, format="json")
+    if policy.sha256 != key:
+        raise PolicyError(
+            "the text is not a policy's canonical JSON (its SHA-256 differs from the "
+            "policy it loads to)",
+            value=key,
+            expected="Policy.canonical_json of a policy",
+        )
+    with _rebuilt_lock:
+        _rebuilt[key] = policy
+        if len(_rebuilt) > _REBUILT_SIZE:
+            _rebuilt.popitem(last=False)
+    return policy
