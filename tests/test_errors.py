@@ -15,6 +15,7 @@ from medsales.errors import (
     InputError,
     MedsalesError,
     MissingMeasurementError,
+    OutputError,
     PeriodError,
     PolicyError,
     Problem,
@@ -35,6 +36,7 @@ FAMILY: list[tuple[type[MedsalesError], type[Exception]]] = [
     (UnknownKPIError, LookupError),
     (UnknownRoleError, LookupError),
     (UnknownRuleError, LookupError),
+    (OutputError, OSError),
 ]
 
 

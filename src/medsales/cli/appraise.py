@@ -131,7 +131,7 @@ def _documents(cohort: CohortResult, fmt: str) -> str:
 
 def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.cli._inputs import load, read_files, run_cohort
-    from medsales.io import csv as csvio
+    from medsales.io.write import write_text_atomic
     from medsales.views.text import grade_chart
 
     policy = load(args.policy)
@@ -150,7 +150,7 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     else:
         text = _documents(cohort, args.format)
     if args.out:
-        csvio.write_text_atomic(args.out, text)
+        write_text_atomic(args.out, text)
         print(f"wrote {len(cohort.appraisals)} appraisals to {args.out}", file=err)
     elif args.format != "table":
         out.write(text)
@@ -158,14 +158,14 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.cli._inputs import cohort_of
-    from medsales.io import csv as csvio
+    from medsales.io.write import write_text_atomic
 
     try:
         from medsales.views.report import render_report
     except ImportError as exc:
         raise InputError(str(exc), expected="pip install 'medsales[plots]'") from None
     cohort = cohort_of(args, err)
-    csvio.write_text_atomic(args.out, render_report(cohort, lang=args.lang, title=args.title))
+    write_text_atomic(args.out, render_report(cohort, lang=args.lang, title=args.title))
     print(
         f"wrote the report of {len(cohort.appraisals)} appraisals ({cohort.period.label}) "
         f"to {args.out}",
