@@ -173,3 +173,203 @@ def test_any_other_os_error_in_a_command_is_one_line(
     code, _, err = run(capsys, "policy", "show")
     assert code == 1
     assert err == "medsales: error: some\\nfile: Input/output error\n"
+
+
+# --------------------------------------------------------------------------- formats
+
+HOSTILE = {
+    "E005": '=HYPERLINK("http://evil.example","click")',
+    "E006": "Li [/] Wei",
+    "E007": "[bold red]Boss[/] [link=http://evil.example]x[/link]",
+    "E008": "Li\x1b]0;pwned\x07Wei\x1b[2J\nE999  fake row",
+    "E009": "@SUM(A1:A9)",
+    "E010": "-2+3",
+    "E011": "王𬱖",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo with names that try markup, escapes, newlines and formulas, and one
+    negative actual."""
+    import csv
+    import shutil
+
+    folder = tmp_path_factory.mktemp("hostile")
+    for item in demo.iterdir():
+        shutil.copy(item, folder / item.name)
+    with open(demo / "employees.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for row in rows[1:]:
+        row[1] = HOSTILE.get(row[0], row[1])
+    with open(folder / "employees.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    text = (demo / "measurements.csv").read_text(encoding="utf-8")
+    for month in ("2026-10", "2026-11", "2026-12"):  # a quarter with negative revenue
+        text = text.replace(f"E005,{month},sales_revenue,", f"E005,{month},sales_revenue,-")
+    (folder / "measurements.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("r.csv", lambda b: b.startswith(b"employee_id,name,team,role,period,score")),
+        ("r.json", lambda b: b.startswith(b"[\n")),
+        ("r.jsonl", lambda b: b.startswith(b'{"')),
+        ("r.xlsx", lambda b: b.startswith(b"PK")),
+        ("r.txt", lambda b: b"Grade distribution" in b),
+        ("results", lambda b: b"Grade distribution" in b),
+        ("R.CSV", lambda b: b.startswith(b"employee_id,")),
+    ],
+)
+def test_the_format_follows_the_out_extension(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, check: Any
+) -> None:
+    target = tmp_path / name
+    code, out, err = run(capsys, "appraise", *inputs(demo), "--out", str(target))
+    assert code == 0, err
+    assert out == ""
+    assert check(target.read_bytes())
+
+
+def test_an_explicit_format_wins_over_the_extension(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "r.txt"
+    code, _, err = run(capsys, "appraise", *inputs(demo), "--format", "json", "--out", str(target))
+    assert code == 0, err
+    assert target.read_bytes().startswith(b"[\n")
+
+
+def test_an_unknown_extension_or_xlsx_to_the_terminal_is_bad_usage(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "appraise", *inputs(demo), "--out", str(tmp_path / "r.xls"))
+    assert code == 2
+    assert "cannot tell the format from '.xls'" in err
+    code, _, err = run(capsys, "appraise", *inputs(demo), "--format", "xlsx")
+    assert code == 2
+    assert "--out FILE.xlsx" in err
+    code, _, err = run(capsys, "appraise", *inputs(demo), "--excel", "--format", "json")
+    assert code == 2
+    assert os.listdir(tmp_path) == []
+
+
+def test_csv_for_excel_has_a_byte_order_mark(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "appraise", *inputs(demo), "--excel", "--lang", "zh-Hans")
+    assert code == 0
+    assert out.startswith("\ufeff员工编号,姓名,团队,岗位,考核期,得分,等级")
+    target = tmp_path / "r.csv"
+    code, _, _ = run(capsys, "appraise", *inputs(demo), "--excel", "--out", str(target))
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfemployee_id,")
+    code, _, _ = run(capsys, "appraise", *inputs(demo), "--out", str(target))
+    assert target.read_bytes().startswith(b"employee_id,")
+
+
+def test_csv_has_per_kpi_actual_and_points_the_grade_and_the_team(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+    import json
+
+    _, out, _ = run(capsys, "appraise", *inputs(demo), "--format", "csv")
+    rows = {r["employee_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    _, out, _ = run(capsys, "appraise", *inputs(demo), "--format", "json")
+    documents = {d["employee_id"]: d for d in json.loads(out)}
+    assert rows.keys() == documents.keys()
+    for eid, row in rows.items():
+        doc = documents[eid]
+        assert row["score"] == (doc["score"] or "")
+        assert row["grade"] == (doc["grade"] or "")
+        assert row["role"] == doc["role"]
+        for line in doc["lines"]:
+            assert row[f"{line['kpi']}.actual"] == (line["actual"] or "")
+            assert row[f"{line['kpi']}.points"] == (line["points"] or "")
+    assert rows["E005"]["team"] == "E002"
+    assert rows["E001"]["team"] == ""
+
+
+def test_headers_and_role_names_follow_lang(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    for lang, role, actual in (
+        ("zh-Hans", "销售代表", "销售额 实际值"),
+        ("zh-Hant", "銷售代表", "銷售額 實際值"),
+    ):
+        code, out, _ = run(capsys, "appraise", *inputs(demo), "--format", "csv", "--lang", lang)
+        assert code == 0
+        rows = list(csv.reader(io.StringIO(out)))
+        assert actual in rows[0]
+        assert role in {r[3] for r in rows[1:]}
+        assert {r[8] for r in rows[1:]} <= {"是", "否"}
+
+
+def test_xlsx_has_one_row_per_person_with_numbers_as_numbers(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+    from decimal import Decimal
+
+    openpyxl = pytest.importorskip("openpyxl")
+    target = tmp_path / "r.xlsx"
+    code, _, err = run(capsys, "appraise", *inputs(demo), "--out", str(target))
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(target).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[:8] == [
+        "employee_id", "name", "team", "role", "period", "score", "grade", "coefficient"
+    ]  # fmt: skip
+    code, out, _ = run(capsys, "appraise", *inputs(demo), "--format", "json")
+    documents = {d["employee_id"]: d for d in json.loads(out)}
+    assert len(rows) == 1 + len(documents)
+    for row in rows[1:]:
+        doc = documents[row[0]]
+        assert Decimal(str(row[5])) == Decimal(doc["score"])
+        assert row[6] == doc["grade"]
+        assert isinstance(row[8], bool)
+        for line in doc["lines"]:
+            if line["points"] is not None:
+                cell = row[header.index(f"{line['kpi']}.points")]
+                assert isinstance(cell, float | int)
+    # the exact decimal is in the file, not a float's digits
+    import zipfile
+
+    with zipfile.ZipFile(target) as book:
+        xml = book.read("xl/worksheets/sheet1.xml").decode()
+    e005 = documents["E005"]
+    assert f"<v>{e005['score']}</v>" in xml
+
+
+def test_formulas_are_neutralised_in_csv_and_excel_but_numbers_stay_numbers(
+    hostile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    openpyxl = pytest.importorskip("openpyxl")
+    code, _, err = run(capsys, "appraise", *inputs(hostile), "--out", str(tmp_path / "r.csv"))
+    assert code == 0, err
+    with open(tmp_path / "r.csv", encoding="utf-8", newline="") as handle:
+        rows = {r["employee_id"]: r for r in csv.DictReader(handle)}
+    for eid in ("E005", "E009", "E010"):
+        assert rows[eid]["name"] == "'" + HOSTILE[eid]
+    assert rows["E006"]["name"] == HOSTILE["E006"]
+    assert rows["E005"]["sales_revenue.actual"].startswith("-")  # a number, not neutralised
+    code, _, err = run(capsys, "appraise", *inputs(hostile), "--out", str(tmp_path / "r.xlsx"))
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    header = [c.value for c in sheet[1]]
+    by_id = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    for eid in ("E005", "E009", "E010"):
+        cell = by_id[eid][1]
+        assert cell.data_type == "s"
+        assert cell.value == "'" + HOSTILE[eid]
+    assert by_id["E008"][1].value == "Li\\x1b]0;pwned\\x07Wei\\x1b[2J\nE999  fake row"
+    actual = by_id["E005"][header.index("sales_revenue.actual")]
+    assert actual.data_type == "n"
+    assert actual.value < 0

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from medsales.cli._common import add_inputs
+from medsales.cli._common import UsageError, add_inputs
 from medsales.errors import InputError
 
 if TYPE_CHECKING:
@@ -21,11 +21,16 @@ def register(commands: Any) -> None:
     add_inputs(appraise, required=True)
     appraise.add_argument(
         "--format",
-        choices=("table", "csv", "json", "jsonl"),
-        default="table",
-        help="a ranked table, one CSV row per person, one JSON array, or JSON lines",
+        choices=FORMATS,
+        help="a ranked table, one CSV row per person, one JSON array, JSON lines, or an Excel "
+        "workbook (default: from --out's extension: .csv, .json, .jsonl, .xlsx; else table)",
     )
     appraise.add_argument("--out", metavar="FILE", help="write to FILE (atomically)")
+    appraise.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: with a byte order mark, so Chinese shows right (implies csv)",
+    )
 
     explain = commands.add_parser("explain", help="explain one employee's appraisal")
     explain.add_argument("employee_id", metavar="EMPLOYEE_ID", help="whose appraisal")
@@ -91,34 +96,34 @@ def table(cohort: CohortResult, lang: str, out: TextIO) -> None:
     out.write(table_text(header, rows))
 
 
-_CSV_COLUMNS: Final = (
-    "employee_id",
-    "name",
-    "role",
-    "period",
-    "score",
-    "grade",
-    "coefficient",
-    "complete",
-    "vetoed",
-    "grade_from_score",
-    "grade_before_distribution",
-)
+FORMATS: Final = ("table", "csv", "json", "jsonl", "xlsx")
+_BY_EXTENSION: Final = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".xlsx": "xlsx",
+    ".txt": "table",
+    "": "table",
+}
 
 
-def _csv(cohort: CohortResult) -> str:
-    from medsales.io import csv as csvio
+def output_format(fmt: str | None, out: str | None, excel: bool) -> str:
+    """The format asked for, else the one ``--out``'s extension names, else the table."""
+    if fmt is None and out is not None:
+        extension = os.path.splitext(out)[1].lower()
+        fmt = _BY_EXTENSION.get(extension)
+        if fmt is None:
+            from medsales.views.terminal import printable
 
-    buffer = io.StringIO()
-
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_CSV_COLUMNS)
-    for a in cohort.appraisals:
-        values = {column: getattr(a, column) for column in _CSV_COLUMNS if column != "name"}
-        values["name"] = cohort.names.get(a.employee_id or "", "")
-        values["period"] = cohort.period.label
-        writer.writerow([csvio.format_cell(values[column]) for column in _CSV_COLUMNS])
-    return buffer.getvalue()
+            raise UsageError(
+                f"cannot tell the format from {printable(extension)!r} in --out; give "
+                f"--format ({', '.join(FORMATS)}) or use .csv, .json, .jsonl, .xlsx or .txt"
+            )
+    if excel:
+        if fmt not in (None, "csv", "xlsx"):
+            raise UsageError(f"--excel writes CSV for Excel; it does not go with {fmt}")
+        return fmt or "csv"
+    return fmt or "table"
 
 
 def _documents(cohort: CohortResult, fmt: str) -> str:
@@ -131,28 +136,39 @@ def _documents(cohort: CohortResult, fmt: str) -> str:
 
 def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.cli._inputs import load, read_files, run_cohort
+    from medsales.io.results import results_csv_text, write_results_xlsx
     from medsales.io.write import write_text_atomic
+    from medsales.views.terminal import printable
     from medsales.views.text import grade_chart
 
+    fmt = output_format(args.format, args.out, args.excel)
+    if fmt == "xlsx" and not args.out:
+        raise UsageError("--format xlsx writes a workbook: give --out FILE.xlsx")
     policy = load(args.policy)
     inputs = read_files(args, policy)
     cohort = run_cohort(
         policy, inputs, args.period, distribution=not args.no_distribution, stderr=err
     )
-    if args.format == "table":
+    if fmt == "xlsx":
+        write_results_xlsx(args.out, cohort, args.lang)
+    elif fmt == "table":
         buffer = io.StringIO() if args.out else out
         table(cohort, args.lang, buffer)
         print(file=buffer)
         buffer.write(grade_chart(cohort, args.lang))
         text = buffer.getvalue() if isinstance(buffer, io.StringIO) else ""
-    elif args.format == "csv":
-        text = _csv(cohort)
+    elif fmt == "csv":
+        text = results_csv_text(cohort, args.lang, excel=args.excel)
     else:
-        text = _documents(cohort, args.format)
+        text = _documents(cohort, fmt)
     if args.out:
-        write_text_atomic(args.out, text)
-        print(f"wrote {len(cohort.appraisals)} appraisals to {args.out}", file=err)
-    elif args.format != "table":
+        if fmt != "xlsx":
+            write_text_atomic(args.out, text)
+        print(
+            f"wrote {len(cohort.appraisals)} appraisals to {printable(args.out)} ({fmt})",
+            file=err,
+        )
+    elif fmt != "table":
         out.write(text)
 
 

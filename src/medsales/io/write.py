@@ -25,7 +25,7 @@ written is bad input"):
   :class:`OSError`, with the original ``errno``; its ``filename`` and ``value`` are the
   target as given.
 
-Cells written to CSV (and Excel, see :mod:`medsales.io.excel`) that start with ``=``,
+Cells written to CSV (and Excel, see :mod:`medsales.io.results`) that start with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return are *neutralised* as OWASP recommends for
 formula injection: a single quote is put in front, so a spreadsheet shows the text instead
 of running it. Numbers are written as numbers: a negative score stays ``-3.5``.
@@ -57,9 +57,11 @@ __all__ = [
     "FORMULA_PREFIXES",
     "STALE_AFTER",
     "TEMP_SUFFIX",
+    "csv_text",
     "format_cell",
     "make_folder",
     "neutralise",
+    "remove_stale_temporaries",
     "write_bytes_atomic",
     "write_csv_atomic",
     "write_text_atomic",
@@ -156,12 +158,20 @@ def write_csv_atomic(
     medsales itself reads back, where a leading ``-`` is data). The whole text is built
     before anything is written, so a failing row leaves the target untouched.
     """
+    text = csv_text(header, rows, neutralised=neutralised)
+    write_text_atomic(path, text, encoding="utf-8-sig" if bom else "utf-8")
+
+
+def csv_text(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, neutralised: bool = True
+) -> str:
+    """The CSV text that :func:`write_csv_atomic` writes (without a byte order mark)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([_cell(h, neutralised) for h in header])
     for row in rows:
         writer.writerow([_cell(cell, neutralised) for cell in row])
-    write_text_atomic(path, buffer.getvalue(), encoding="utf-8-sig" if bom else "utf-8")
+    return buffer.getvalue()
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
