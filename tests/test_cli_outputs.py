@@ -373,3 +373,80 @@ def test_formulas_are_neutralised_in_csv_and_excel_but_numbers_stay_numbers(
     actual = by_id["E005"][header.index("sales_revenue.actual")]
     assert actual.data_type == "n"
     assert actual.value < 0
+
+
+# --------------------------------------------------------------------------- terminal
+
+
+def assert_no_raw_controls(text: str) -> None:
+    assert "\x1b" not in text
+    assert "\x07" not in text
+    assert "E999  fake row" not in [line.strip() for line in text.splitlines()]
+
+
+def test_names_print_literally_in_the_plain_table(
+    hostile: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "appraise", *inputs(hostile))
+    assert code == 0, err
+    assert_no_raw_controls(out)
+    assert "Li\\x1b]0;pwned\\x07Wei\\x1b[2J\\nE999  fake row" in out
+    assert "Li [/] Wei" in out
+    assert HOSTILE["E007"] in out
+    lines = out.splitlines()
+    rule = next(line for line in lines if line.startswith("-"))
+    body = lines[lines.index(rule) + 1 : lines.index(rule) + 43]
+    assert all(line[: len(rule.split()[0])].strip() for line in body)  # no row broken in two
+
+
+def test_names_print_literally_in_the_rich_table(
+    hostile: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from medsales.cli import build_parser
+    from medsales.cli._inputs import load, read_files, run_cohort
+    from medsales.cli.appraise import table
+
+    monkeypatch.setenv("COLUMNS", "300")
+    args = build_parser().parse_args(["appraise", *inputs(hostile)])
+    policy = load(args.policy)
+    cohort = run_cohort(
+        policy, read_files(args, policy), "2026-Q4", distribution=True, stderr=io.StringIO()
+    )
+    buffer = io.StringIO()
+    table(cohort, "en", buffer, rich=True)
+    out = buffer.getvalue()
+    assert_no_raw_controls(out)
+    assert "Li [/] Wei" in out
+    assert "[bold red]Boss[/] [link=http://evil.example]x[/link]" in out
+    assert "Li\\x1b]0;pwned\\x07Wei\\x1b[2J\\nE999  fake row" in out
+    assert "王𬱖" in out
+
+
+def test_explain_and_whatif_show_control_characters_escaped(
+    hostile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    folder = tmp_path / "h"
+    shutil.copytree(hostile, folder)
+    with open(folder / "incidents.csv", "a", encoding="utf-8") as handle:
+        handle.write('E008,teamwork,minor,2026-11-02,"late\x1b[2J\nE008 fake, [bold]x[/]"\n')
+    policy = (folder / "policy.toml").read_text(encoding="utf-8")
+    (folder / "policy.toml").write_text(
+        policy.replace(
+            'name = { en = "Sales revenue"', 'name = { en = "Sales\\u001b[31m revenue"', 1
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "explain", "E008", *inputs(folder))
+    assert code == 0, err
+    assert_no_raw_controls(out)
+    assert "late\\x1b[2J\\nE008 fake, [bold]x[/]" in out
+    assert "Sales\\x1b[31m revenue" in out
+    code, out, err = run(
+        capsys, "whatif", "E008", *inputs(folder), "--kpi", "sales_revenue", "--grade", "S"
+    )
+    assert code == 0, err
+    assert_no_raw_controls(out)

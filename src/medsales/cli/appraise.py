@@ -73,26 +73,32 @@ def register(commands: Any) -> None:
     report.set_defaults(run=run_report)
 
 
-def table(cohort: CohortResult, lang: str, out: TextIO) -> None:
+def table(cohort: CohortResult, lang: str, out: TextIO, *, rich: bool | None = None) -> None:
+    """The ranked table: with ``rich`` on a terminal (``rich=None``: when ``out`` is one).
+
+    Every cell is a ``rich`` :class:`~rich.text.Text`, so ``[bold]`` or ``[/]`` in a name
+    is shown as written, never read as markup; control characters arrive escaped.
+    """
     from medsales.labels import pick
+    from medsales.views.terminal import printable
     from medsales.views.text import HEADERS, ranked_rows, table_text
 
     header = pick(HEADERS, lang)
     rows = ranked_rows(cohort, lang)
-    if out.isatty():
-        try:
-            from rich.console import Console
-            from rich.table import Table
-        except ImportError:  # pragma: no cover - rich is a dependency
-            pass
-        else:
-            table = Table(*header, title=f"{cohort.policy.id} · {cohort.period.label}")
-            colours = {"S": "bold green", "A": "green", "C": "yellow", "D": "bold red"}
-            for row in rows:
-                style = colours.get(row[5], "")
-                table.add_row(*row[:5], f"[{style}]{row[5]}[/]" if style else row[5], *row[6:])
-            Console(file=out).print(table)
-            return
+    if out.isatty() if rich is None else rich:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        title = Text(printable(f"{cohort.policy.id} · {cohort.period.label}"))
+        grid = Table(*header, title=title)  # the fixed words of HEADERS
+        colours = {"S": "bold green", "A": "green", "C": "yellow", "D": "bold red"}
+        for row in rows:
+            cells = [Text(cell) for cell in row]
+            cells[5].stylize(colours.get(row[5], ""))
+            grid.add_row(*cells)
+        Console(file=out).print(grid)
+        return
     out.write(table_text(header, rows))
 
 
@@ -202,6 +208,7 @@ def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.engine.appraise import measurements_of
     from medsales.labels import pick
     from medsales.numbers import display
+    from medsales.views.terminal import printable
     from medsales.views.text import WHATIF_WORDS
 
     policy, appraisal = one(args, err)
@@ -231,7 +238,7 @@ def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         score=appraisal.score,
         grade=appraisal.grade,
     )
-    print(head + answer.text(args.lang, policy), file=out)
+    print(printable(head + answer.text(args.lang, policy)), file=out)
     print(file=out)
     print(words["per_unit_title"], file=out)
     for s in points_per_unit(
@@ -241,7 +248,7 @@ def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         text = words["per_unit"].format(kpi=kpi, value=display(s.per_unit))
         if s.per_percent_of_target is not None:
             text += words["per_percent"].format(value=display(s.per_percent_of_target))
-        print(text, file=out)
+        print(printable(text), file=out)
 
 
 def run_calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
