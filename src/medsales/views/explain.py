@@ -1,4 +1,8 @@
-"""The breakdown of an appraisal as text a person can redo by hand (en, zh-Hans, zh-Hant)."""
+"""The breakdown of an appraisal as text a person can redo by hand (en, zh-Hans, zh-Hant).
+
+Control characters in names, notes and labels are shown escaped (``\\x1b``, ``\\n``,
+:func:`medsales.views.terminal.printable`), so the text prints as itself, entry by line.
+"""
 
 from __future__ import annotations
 
@@ -190,11 +194,7 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
 
 
 def explain(appraisal: Appraisal, lang: str = "en") -> str:
-    """Render ``appraisal`` in ``lang``: every line, weight, note and the final sum.
-
-    Control characters in names, notes and labels are shown escaped (``\\x1b``, ``\\n``),
-    so the text prints as itself and each entry stays on its line.
-    """
+    """Render ``appraisal`` in ``lang``: every line, weight, note and the final sum."""
     w = _words(lang)
     policy = appraisal.policy
     none = w["none"]
