@@ -450,3 +450,44 @@ def test_explain_and_whatif_show_control_characters_escaped(
     )
     assert code == 0, err
     assert_no_raw_controls(out)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["1,000,000", "1", "1"],
+            "medsales: error: TOTAL: '1,000,000' is not a number (expected a decimal number "
+            "such as 1000000 or 1234.5, without thousands separators)",
+        ),
+        (["100", "1", "x"], "medsales: error: WEIGHT 2: 'x' is not a number (expected"),
+        (["100", "1", "1", "--unit", "abc"], "medsales: error: --unit: 'abc' is not a number"),
+        (["100", "1", "-1"], "medsales: error: WEIGHT 2: -1 is negative"),
+        (
+            ["100.005", "1", "1"],
+            "medsales: error: TOTAL: 100.005 is not a multiple of --unit 0.01 (expected",
+        ),
+        (["100", "0", "0"], "medsales: error: WEIGHT: the 2 weights are all zero"),
+    ],
+)
+def test_targets_split_answers_in_the_words_of_the_command_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], line: str
+) -> None:
+    code, out, err = run(capsys, "targets", "split", *args)
+    assert code == 1
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert err.startswith(line)
+    for api_word in ("an int, a decimal string", "weights[", "error: total:", "error: unit:"):
+        assert api_word not in err
+
+
+def test_whatif_answers_money_in_whole_yuan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "whatif", "E021", "--demo", "--kpi", "sales_revenue", "--grade", "B")
+    assert code == 0
+    first = out.splitlines()[0]
+    assert "sales_revenue of at least 1263826 reaches B" in first
+    assert "≈" not in first
