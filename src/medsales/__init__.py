@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         InputError,
         MedsalesError,
         MissingMeasurementError,
+        OutputError,
         PeriodError,
         PolicyError,
         Problem,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
         UnknownRoleError,
         UnknownRuleError,
     )
+    from medsales.io.pandas import demo_frames
     from medsales.labels import Label
     from medsales.numbers import to_decimal
     from medsales.periods import Period
@@ -75,6 +77,7 @@ _WHERE: dict[str, str] = {
     "MedsalesError": "medsales.errors",
     "MissingMeasurementError": "medsales.errors",
     "Note": "medsales.engine",
+    "OutputError": "medsales.errors",
     "Period": "medsales.periods",
     "PeriodError": "medsales.errors",
     "Policy": "medsales.policy",
@@ -96,6 +99,7 @@ _WHERE: dict[str, str] = {
     "calibrate": "medsales.analysis.calibration",
     "check_policy": "medsales.analysis.check",
     "default_policy": "medsales.catalog",
+    "demo_frames": "medsales.io.pandas",
     "dump_policy": "medsales.policy",
     "load_policy": "medsales.policy",
     "loads_policy": "medsales.policy",
@@ -125,6 +129,7 @@ __all__ = [
     "MedsalesError",
     "MissingMeasurementError",
     "Note",
+    "OutputError",
     "Period",
     "PeriodError",
     "Policy",
@@ -147,6 +152,7 @@ __all__ = [
     "calibrate",
     "check_policy",
     "default_policy",
+    "demo_frames",
     "dump_policy",
     "load_policy",
     "loads_policy",
