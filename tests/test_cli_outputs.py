@@ -491,3 +491,20 @@ def test_whatif_answers_money_in_whole_yuan(capsys: pytest.CaptureFixture[str]) 
     first = out.splitlines()[0]
     assert "sales_revenue of at least 1263826 reaches B" in first
     assert "≈" not in first
+
+
+def test_a_chinese_report_without_a_chinese_font_says_which_package_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("matplotlib")
+    from medsales.views import plots
+
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(plots, "_warned", set())
+    target = tmp_path / "r.html"
+    code, _, err = run(capsys, "report", "--demo", "--lang", "zh-Hans", "-o", str(target))
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if line.startswith("medsales: warning:")]
+    assert len(warnings) == 1
+    assert "fonts-noto-cjk" in warnings[0]
+    assert "逐人考核明细" in target.read_text(encoding="utf-8")

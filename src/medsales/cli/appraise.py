@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
@@ -186,8 +187,20 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         from medsales.views.report import render_report
     except ImportError as exc:
         raise InputError(str(exc), expected="pip install 'medsales[plots]'") from None
+    from medsales.views.plots import MissingFontWarning
+
     cohort = cohort_of(args, err)
-    write_text_atomic(args.out, render_report(cohort, lang=args.lang, title=args.title))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingFontWarning)
+        html = render_report(cohort, lang=args.lang, title=args.title)
+    for message in dict.fromkeys(
+        str(w.message) for w in caught if w.category is MissingFontWarning
+    ):
+        print(f"medsales: warning: {message}", file=err)
+    for w in caught:
+        if w.category is not MissingFontWarning:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    write_text_atomic(args.out, html)
     print(
         f"wrote the report of {len(cohort.appraisals)} appraisals ({cohort.period.label}) "
         f"to {args.out}",
