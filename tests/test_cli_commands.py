@@ -257,7 +257,7 @@ def test_targets_split_seasonal(capsys: pytest.CaptureFixture[str]) -> None:
     ("args", "message"),
     [
         (["1000.005", "1", "1"], "1000.005"),
-        (["1000", "1", "-1"], "weights[1]"),
+        (["1000", "1", "-1"], "WEIGHT 2"),
         (["1000", "1", "1", "--names", "a"], "1 names for 2 weights"),
         (["1000", "1", "1", "--unit", "x"], "x"),
     ],

@@ -16,6 +16,7 @@ from medsales.errors import (
     InputError,
     MedsalesError,
     MissingMeasurementError,
+    OutputError,
     PeriodError,
     PermissionDeniedError,
     PolicyError,
@@ -45,6 +46,7 @@ FAMILY: list[tuple[type[MedsalesError], type[Exception]]] = [
     (PermissionDeniedError, PermissionError),
     (ConflictError, ReviewError),
     (TamperedLogError, ReviewError),
+    (OutputError, OSError),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import io
 import sys
+import warnings
 from typing import Any
 
 import pytest
@@ -153,9 +154,16 @@ def test_chinese_labels_need_a_chinese_font(
     demo: CohortResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(plots, "cjk_font", lambda: None)
-    ax = plots.grade_distribution(demo, lang="zh-Hans")
-    assert ax.get_title().startswith("Grade distribution")  # English, silently
+    monkeypatch.setattr(plots, "_warned", set())
+    with pytest.warns(
+        plots.MissingFontWarning, match="install one, e.g. the package fonts-noto-cjk"
+    ):
+        ax = plots.grade_distribution(demo, lang="zh-Hans")
+    assert ax.get_title().startswith("Grade distribution")  # English, and said once
     drawn(ax)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plots.score_histogram(demo, lang="zh-Hans")  # once: no second warning
     monkeypatch.setattr(plots, "cjk_font", lambda: "Some CJK Font")
     ax = plots.grade_distribution(demo, lang="zh-Hans")
     assert ax.get_title().startswith("等级分布")
@@ -169,8 +177,49 @@ def test_chinese_labels_need_a_chinese_font(
 
 
 def test_the_chinese_font_is_looked_up_among_the_installed_ones() -> None:
+    from matplotlib import font_manager
+
     found = plots.cjk_font()
-    assert found is None or found in plots.CJK_FONTS
+    assert found is None or found in {f.name for f in font_manager.fontManager.ttflist}
+
+
+def test_an_installed_font_with_chinese_glyphs_is_found_by_its_glyphs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from matplotlib import font_manager
+
+    dejavu = font_manager.findfont("DejaVu Sans")
+    entries = [
+        font_manager.FontEntry(fname=dejavu, name="DejaVu Sans"),
+        font_manager.FontEntry(fname=dejavu, name="Fake CJK Sans"),  # no Chinese glyphs
+        font_manager.FontEntry(fname="/nowhere/cjk.ttf", name="Unreadable Hei"),
+    ]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", entries)
+    monkeypatch.setattr(plots, "_has_glyphs", lambda path: path == "/nowhere/cjk.ttf")
+    plots.cjk_font.cache_clear()
+    try:
+        assert plots.cjk_font() == "Unreadable Hei"
+        monkeypatch.setattr(plots, "_has_glyphs", lambda path: False)
+        plots.cjk_font.cache_clear()
+        assert plots.cjk_font() is None
+    finally:
+        plots.cjk_font.cache_clear()
+    assert not plots._has_glyphs(dejavu)  # DejaVu Sans has no 销售绩效
+
+
+def test_a_saved_waterfall_keeps_its_labels_inside_the_picture(demo: CohortResult) -> None:
+    ax = plots.contribution_waterfall(demo.appraisal("E033"))
+    figure = ax.figure
+    assert figure.get_layout_engine() is not None  # constrained
+    figure.savefig(io.BytesIO(), format="png")  # as a user would: no bbox_inches
+    box = figure.bbox
+    texts = [*ax.get_xticklabels(), ax.title, ax.yaxis.label]
+    for text in texts:
+        extent = text.get_window_extent()
+        assert extent.x0 >= box.x0 - 1, text.get_text()
+        assert extent.x1 <= box.x1 + 1, text.get_text()
+        assert extent.y0 >= box.y0 - 1, text.get_text()
+        assert extent.y1 <= box.y1 + 1, text.get_text()
 
 
 def test_without_matplotlib_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

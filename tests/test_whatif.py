@@ -67,8 +67,30 @@ def test_smallest_sales_for_a_on_the_kpi_sheet() -> None:
     # in whole fen: 902 122.23 is enough, 902 122.22 is not
     assert grade_with(policy, "sales", "902122.23", MARCH) == "A"
     assert grade_with(policy, "sales", "902122.22", MARCH) == "B"
-    assert "at least ≈902122.2222222222" in w.message
-    assert "至少为 ≈902122.2222222222 即可达到 A" in w.text("zh-Hans")
+    # money is answered in whole yuan, rounded up to the first that reaches the grade
+    assert w.whole == 902_123
+    assert grade_with(policy, "sales", "902123", MARCH) == "A"
+    assert grade_with(policy, "sales", "902122", MARCH) == "B"
+    assert "at least 902123 reaches A" in w.message
+    assert "≈" not in w.message
+    assert "至少为 902123 即可达到 A" in w.text("zh-Hans")
+    assert w.to_dict()["whole"] == 902_123
+
+
+def test_counts_are_answered_in_whole_units_and_other_units_exactly() -> None:
+    policy = build()
+    visits = min_actual_for_grade(
+        policy, role="rep", measurements=MARCH, kpi="new_accounts", grade="A"
+    )
+    assert visits.whole is not None
+    assert visits.actual is not None
+    assert visits.whole >= visits.actual > visits.whole - 1
+    assert grade_with(policy, "new_accounts", str(visits.whole), MARCH) == "A"
+    assert grade_with(policy, "new_accounts", str(visits.whole - 1), MARCH) != "A"
+    assert f"at least {visits.whole} reaches A" in visits.message
+    csat = min_actual_for_grade(policy, role="rep", measurements=MARCH, kpi="csat", grade="A")
+    assert csat.whole is None  # a percentage keeps its exact answer
+    assert csat.to_dict()["whole"] is None
 
 
 def test_every_grade_of_the_kpi_sheet() -> None:

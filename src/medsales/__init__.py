@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         InputError,
         MedsalesError,
         MissingMeasurementError,
+        OutputError,
         PeriodError,
         PermissionDeniedError,
         PolicyError,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
         UnknownRoleError,
         UnknownRuleError,
     )
+    from medsales.io.pandas import demo_frames
     from medsales.io.partition import BREAKDOWN_SCHEMA, SUMMARY_SCHEMA, appraise_partition
     from medsales.labels import Label
     from medsales.numbers import to_decimal
@@ -87,6 +89,7 @@ _WHERE: dict[str, str] = {
     "MedsalesError": "medsales.errors",
     "MissingMeasurementError": "medsales.errors",
     "Note": "medsales.engine",
+    "OutputError": "medsales.errors",
     "Period": "medsales.periods",
     "PeriodError": "medsales.errors",
     "PermissionDeniedError": "medsales.errors",
@@ -114,6 +117,7 @@ _WHERE: dict[str, str] = {
     "check_policy": "medsales.analysis.check",
     "cohort_json_schema": "medsales.engine",
     "default_policy": "medsales.catalog",
+    "demo_frames": "medsales.io.pandas",
     "dump_policy": "medsales.policy",
     "load_policy": "medsales.policy",
     "loads_policy": "medsales.policy",
@@ -154,6 +158,7 @@ __all__ = [
     "MedsalesError",
     "MissingMeasurementError",
     "Note",
+    "OutputError",
     "Period",
     "PeriodError",
     "PermissionDeniedError",
@@ -184,6 +189,7 @@ __all__ = [
     "check_policy",
     "cohort_json_schema",
     "default_policy",
+    "demo_frames",
     "dump_policy",
     "load_policy",
     "loads_policy",

@@ -18,6 +18,7 @@ __all__ = [
     "InputError",
     "MedsalesError",
     "MissingMeasurementError",
+    "OutputError",
     "PeriodError",
     "PermissionDeniedError",
     "PolicyError",
@@ -160,6 +161,15 @@ class InputError(MedsalesError, ValueError):
 
 class MissingMeasurementError(InputError):
     """A scorecard line whose ``missing`` rule is ``error`` has no measurement."""
+
+
+class OutputError(MedsalesError, OSError):
+    """A result cannot be written where it was asked to go: a missing or read-only folder,
+    a full disk, a name too long, or a target that is not a regular file.
+
+    Also an :class:`OSError` (with the original ``errno``), so callers that catch those
+    keep working; ``filename`` and ``value`` are the target as given.
+    """
 
 
 class PeriodError(MedsalesError, ValueError):

@@ -184,7 +184,7 @@ def test_hostile_numbers_in_a_file_are_refused_within_1_gb_and_10_s(
         ),
         "p.toml:1 column 1, max_score": _limited("policy", "validate", str(policy)),
         "unit": _limited("targets", "split", "100", "1", "1", "--unit", number),
-        "total": _limited("targets", "split", number, "1", "1"),
+        "TOTAL": _limited("targets", "split", number, "1", "1"),
     }
     for where, done in runs.items():
         assert done.returncode == 1, (where, done.stderr[-2000:])

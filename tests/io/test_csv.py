@@ -721,9 +721,9 @@ def test_a_failing_rename_leaves_the_target_untouched_and_no_temporary_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OSError, match="no space left"):
         write_csv_atomic(path, ("a",), [("1",)])
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OSError, match="no space left"):
         write_text_atomic(tmp_path / "new.txt", "text")
     assert path.read_text(encoding="utf-8") == "previous results\n"
     assert sorted(os.listdir(tmp_path)) == ["results.csv"]

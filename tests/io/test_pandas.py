@@ -24,6 +24,8 @@ from medsales.io import csv as csvio  # noqa: E402
 from medsales.io.pandas import (  # noqa: E402
     BREAKDOWN_COLUMNS,
     SUMMARY_COLUMNS,
+    ExactFrame,
+    ExactSeries,
     appraise_frames,
     breakdown_frame,
     summary_frame,
@@ -431,3 +433,73 @@ def test_empty_frames_out() -> None:
     assert cohort.appraisals == ()
     assert summary_frame(cohort).shape == (0, len(SUMMARY_COLUMNS))
     assert breakdown_frame(cohort, exact=False).shape == (0, len(BREAKDOWN_COLUMNS))
+
+
+# --------------------------------------------------------------------------- exact frames
+
+
+def test_grades_are_ordered_categoricals_best_first(demo: CohortResult) -> None:
+    frame = summary_frame(demo)
+    ids = [g.id for g in POLICY.grades]
+    for column in ("grade", "grade_from_score", "grade_before_distribution"):
+        assert isinstance(frame[column].dtype, pd.CategoricalDtype)
+        assert frame[column].cat.ordered
+        assert list(frame[column].cat.categories) == ids
+    ranked = frame.sort_values("grade")["grade"].tolist()
+    assert ranked == sorted(ranked, key=ids.index)
+    assert ranked[0] == "S"
+    assert frame["grade"].min() == "S"  # the best grade comes first
+    counts = frame["grade"].value_counts(sort=False)
+    assert list(counts.index) == ids
+    assert dict(counts) == dict(demo.grades)
+
+
+def test_describe_gives_exact_statistics_of_the_scores(demo: CohortResult) -> None:
+    import statistics
+
+    frame = summary_frame(demo)
+    stats = frame["score"].describe()
+    scores = [a.score for a in demo.appraisals if a.score is not None]
+    assert list(stats.index) == ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]
+    assert stats["count"] == len(scores)
+    assert stats["mean"] == display(Fraction(sum(scores)) / len(scores))
+    assert stats["min"] == min(scores)
+    assert stats["max"] == max(scores)
+    assert stats["50%"] == statistics.median(scores)
+    floats = summary_frame(demo, exact=False)["score"].describe()
+    for key in stats.index:
+        assert float(stats[key]) == pytest.approx(floats[key])
+    whole = frame.describe()
+    assert list(whole.columns) == [
+        "score",
+        "coefficient",
+        "raw_score",
+        "deductions",
+        "deduction_applied",
+    ]
+    assert whole.loc["mean", "score"] == stats["mean"]
+    assert isinstance(frame[frame["grade"] == "S"], ExactFrame)
+
+
+def test_describe_of_other_columns_is_what_pandas_gives(demo: CohortResult) -> None:
+    frame = summary_frame(demo)
+    assert frame["name"].describe()["count"] == 42
+    assert "unique" in frame["grade"].describe().index
+    assert list(frame[["grade", "name"]].describe().index) == ["count", "unique", "top", "freq"]
+    single = ExactSeries([Decimal("1.5")], name="x").describe()
+    assert single["count"] == 1
+    assert single["std"] is None
+    assert ExactSeries([Decimal(1), Decimal(3)]).describe(percentiles=[0.5])["50%"] == 2
+    tenth = ExactSeries([Decimal(1), Decimal(3)]).describe(percentiles=[0.1])
+    assert list(tenth.index) == ["count", "mean", "std", "min", "10%", "50%", "max"]
+    assert tenth["10%"] == Decimal("1.2")
+
+
+def test_demo_frames_load_the_demo_in_one_line() -> None:
+    frames = medsales.demo_frames()
+    assert set(frames) == set(DEMO_FILES)
+    for frame in frames.values():  # text, so every number stays as written
+        assert pd.api.types.is_string_dtype(frame["employee_id"])
+    assert pd.api.types.is_string_dtype(frames["measurements"]["actual"])
+    cohort = appraise_frames(POLICY, period="2026-Q4", **frames)
+    assert cohort.to_json() == demo_records().to_json()

@@ -13,6 +13,7 @@ See ``docs/testing-policies.md`` for worked examples.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -76,6 +77,10 @@ def _exact_decimal(value: Fraction) -> Decimal | Fraction:
     places = max(twos, fives)
     units = value.numerator * (10**places // value.denominator)
     return Decimal(f"{units}E-{places}")
+
+
+_WHOLE_UNITS: Final = frozenset({"currency", "count"})
+"""Units whose what-if answers are whole numbers: yuan, visits, customers."""
 
 
 def _show(value: Exact) -> str:
@@ -357,6 +362,12 @@ class WhatIf:
     score when appraised at ``actual``. ``notes`` say it in words: the pieces of one
     sentence (stable codes with their parameters), which :meth:`text` renders in a language
     and ``message`` in English.
+
+    ``whole`` is, for a KPI counted in whole units (``currency``: yuan; ``count``), the
+    answer a person can act on: the smallest whole number that reaches the grade (the
+    largest for a lower-is-better KPI), and then the words and ``score_at`` speak of it
+    instead of the exact ``actual`` (``≈1833918.37`` becomes ``1833919``). ``None`` for
+    other units, and when no whole number between the bounds reaches the grade.
     """
 
     kpi: str
@@ -368,6 +379,7 @@ class WhatIf:
     score_at: Decimal | None
     notes: tuple[Note, ...]
     bound: Literal["min", "max"] = "min"
+    whole: int | None = None
 
     @property
     def message(self) -> str:
@@ -388,6 +400,7 @@ class WhatIf:
             "reachable": self.reachable,
             "bound": self.bound,
             "actual": _num(self.actual),
+            "whole": self.whole,
             "target": _num(self.target),
             "exact": self.exact,
             "score_at": None if self.score_at is None else format(self.score_at, "f"),
@@ -540,6 +553,7 @@ class _Question:
         exact: bool,
         notes: list[Note],
         score_at: Decimal | None = None,
+        whole: int | None = None,
     ) -> WhatIf:
         return WhatIf(
             kpi=self.kpi,
@@ -551,6 +565,7 @@ class _Question:
             score_at=score_at,
             notes=tuple(notes),
             bound="max" if self.lower else "min",
+            whole=whole,
         )
 
     def anything(self, why: Note, worst_end: Fraction | None) -> WhatIf:
@@ -648,14 +663,32 @@ class _Question:
                 f"what-if for {self.kpi} = {actual} disagrees with the appraisal: grade "
                 f"{checked.grade}, score {checked.score}"
             )
-        notes = self.found_notes(actual, attained, checked, threshold, strict)
+        whole = self.whole(actual, attained)
+        if whole is None:
+            notes = self.found_notes(actual, attained, checked, threshold, strict)
+        else:  # speak of the whole number, reached at it by construction
+            checked = self.at(Fraction(whole))
+            notes = self.found_notes(Fraction(whole), True, checked, threshold, strict)
         if self.kdef.direction == "target":
             _, high, high_attained = _search(pieces, needed, strict, smallest=False)
             if high is not None:
                 notes.append(Note.of("whatif_target_high", actual=_show(high)))
                 if not high_attained:
                     notes.append(Note.of("whatif_exclusive"))
-        return self.result(True, actual, attained, notes + monotone_note, checked.score)
+        return self.result(True, actual, attained, notes + monotone_note, checked.score, whole)
+
+    def whole(self, actual: Fraction, attained: bool) -> int | None:
+        """For a KPI counted in whole units, the nearest whole number on the reaching side
+        of ``actual`` (rounded up for a minimum, down for a maximum), if it reaches."""
+        if self.kdef.unit not in _WHOLE_UNITS:
+            return None
+        if self.lower:
+            whole = math.floor(actual) if attained else math.ceil(actual) - 1
+        else:
+            whole = math.ceil(actual) if attained else math.floor(actual) + 1
+        if not _reaches(self.policy, self.at(Fraction(whole)), self.grade):
+            return None  # a narrow band of a closer-is-better curve holds no whole number
+        return whole
 
     def out_of_reach(self, final: Fraction, best: Fraction) -> WhatIf:
         """Even the line's best points leave the score below the band."""

@@ -66,6 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Failed:
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # a file the command could not read or write, not a bug
+        from medsales.views.terminal import printable
+
+        where = f"{printable(os.fsdecode(error.filename))}: " if error.filename else ""
+        print(f"medsales: error: {where}{printable(error.strerror or str(error))}", file=err)
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
+import os
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from medsales.cli._common import add_inputs
+from medsales.cli._common import UsageError, add_inputs
 from medsales.errors import InputError
 
 if TYPE_CHECKING:
@@ -21,11 +22,16 @@ def register(commands: Any) -> None:
     add_inputs(appraise, required=True)
     appraise.add_argument(
         "--format",
-        choices=("table", "csv", "json", "jsonl"),
-        default="table",
-        help="a ranked table, one CSV row per person, one JSON array, or JSON lines",
+        choices=FORMATS,
+        help="a ranked table, one CSV row per person, one JSON array, JSON lines, or an Excel "
+        "workbook (default: from --out's extension: .csv, .json, .jsonl, .xlsx; else table)",
     )
     appraise.add_argument("--out", metavar="FILE", help="write to FILE (atomically)")
+    appraise.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: with a byte order mark, so Chinese shows right (implies csv)",
+    )
 
     explain = commands.add_parser("explain", help="explain one employee's appraisal")
     explain.add_argument("employee_id", metavar="EMPLOYEE_ID", help="whose appraisal")
@@ -75,57 +81,63 @@ def register(commands: Any) -> None:
     report.set_defaults(run=run_report)
 
 
-def table(cohort: CohortResult, lang: str, out: TextIO) -> None:
+def table(cohort: CohortResult, lang: str, out: TextIO, *, rich: bool | None = None) -> None:
+    """The ranked table: with ``rich`` on a terminal (``rich=None``: when ``out`` is one).
+
+    Every cell is a ``rich`` :class:`~rich.text.Text`, so ``[bold]`` or ``[/]`` in a name
+    is shown as written, never read as markup; control characters arrive escaped.
+    """
     from medsales.labels import pick
+    from medsales.views.terminal import printable
     from medsales.views.text import HEADERS, ranked_rows, table_text
 
     header = pick(HEADERS, lang)
     rows = ranked_rows(cohort, lang)
-    if out.isatty():
-        try:
-            from rich.console import Console
-            from rich.table import Table
-        except ImportError:  # pragma: no cover - rich is a dependency
-            pass
-        else:
-            table = Table(*header, title=f"{cohort.policy.id} · {cohort.period.label}")
-            colours = {"S": "bold green", "A": "green", "C": "yellow", "D": "bold red"}
-            for row in rows:
-                style = colours.get(row[5], "")
-                table.add_row(*row[:5], f"[{style}]{row[5]}[/]" if style else row[5], *row[6:])
-            Console(file=out).print(table)
-            return
+    if out.isatty() if rich is None else rich:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        title = Text(printable(f"{cohort.policy.id} · {cohort.period.label}"))
+        grid = Table(*header, title=title)  # the fixed words of HEADERS
+        colours = {"S": "bold green", "A": "green", "C": "yellow", "D": "bold red"}
+        for row in rows:
+            cells = [Text(cell) for cell in row]
+            cells[5].stylize(colours.get(row[5], ""))
+            grid.add_row(*cells)
+        Console(file=out).print(grid)
+        return
     out.write(table_text(header, rows))
 
 
-_CSV_COLUMNS: Final = (
-    "employee_id",
-    "name",
-    "role",
-    "period",
-    "score",
-    "grade",
-    "coefficient",
-    "complete",
-    "vetoed",
-    "grade_from_score",
-    "grade_before_distribution",
-)
+FORMATS: Final = ("table", "csv", "json", "jsonl", "xlsx")
+_BY_EXTENSION: Final = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".xlsx": "xlsx",
+    ".txt": "table",
+    "": "table",
+}
 
 
-def _csv(cohort: CohortResult) -> str:
-    from medsales.io import csv as csvio
+def output_format(fmt: str | None, out: str | None, excel: bool) -> str:
+    """The format asked for, else the one ``--out``'s extension names, else the table."""
+    if fmt is None and out is not None:
+        extension = os.path.splitext(out)[1].lower()
+        fmt = _BY_EXTENSION.get(extension)
+        if fmt is None:
+            from medsales.views.terminal import printable
 
-    buffer = io.StringIO()
-
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_CSV_COLUMNS)
-    for a in cohort.appraisals:
-        values = {column: getattr(a, column) for column in _CSV_COLUMNS if column != "name"}
-        values["name"] = cohort.names.get(a.employee_id or "", "")
-        values["period"] = cohort.period.label
-        writer.writerow([csvio.format_cell(values[column]) for column in _CSV_COLUMNS])
-    return buffer.getvalue()
+            raise UsageError(
+                f"cannot tell the format from {printable(extension)!r} in --out; give "
+                f"--format ({', '.join(FORMATS)}) or use .csv, .json, .jsonl, .xlsx or .txt"
+            )
+    if excel:
+        if fmt not in (None, "csv", "xlsx"):
+            raise UsageError(f"--excel writes CSV for Excel; it does not go with {fmt}")
+        return fmt or "csv"
+    return fmt or "table"
 
 
 def _documents(cohort: CohortResult, fmt: str) -> str:
@@ -138,9 +150,14 @@ def _documents(cohort: CohortResult, fmt: str) -> str:
 
 def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.cli._inputs import load, read_files, run_cohort
-    from medsales.io import csv as csvio
+    from medsales.io.results import results_csv_text, write_results_xlsx
+    from medsales.io.write import write_text_atomic
+    from medsales.views.terminal import printable
     from medsales.views.text import grade_chart, not_appraised_text
 
+    fmt = output_format(args.format, args.out, args.excel)
+    if fmt == "xlsx" and not args.out:
+        raise UsageError("--format xlsx writes a workbook: give --out FILE.xlsx")
     policy = load(args.policy)
     inputs = read_files(args, policy)
     cohort = run_cohort(
@@ -151,23 +168,29 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         stderr=err,
         unscored=args.unscored,
     )
-    if args.format == "table":
+    if fmt == "xlsx":
+        write_results_xlsx(args.out, cohort, args.lang)
+    elif fmt == "table":
         buffer = io.StringIO() if args.out else out
         table(cohort, args.lang, buffer)
         buffer.write(not_appraised_text(cohort, args.lang))
         print(file=buffer)
         buffer.write(grade_chart(cohort, args.lang))
         text = buffer.getvalue() if isinstance(buffer, io.StringIO) else ""
-    elif args.format == "csv":
-        text = _csv(cohort)
+    elif fmt == "csv":
+        text = results_csv_text(cohort, args.lang, excel=args.excel)
     else:
-        text = _documents(cohort, args.format)
-    if cohort.not_appraised and args.format != "table":
+        text = _documents(cohort, fmt)
+    if cohort.not_appraised and fmt != "table":
         err.write(not_appraised_text(cohort, args.lang))  # the documents list appraisals only
     if args.out:
-        csvio.write_text_atomic(args.out, text)
-        print(f"wrote {len(cohort.appraisals)} appraisals to {args.out}", file=err)
-    elif args.format != "table":
+        if fmt != "xlsx":
+            write_text_atomic(args.out, text)
+        print(
+            f"wrote {len(cohort.appraisals)} appraisals to {printable(args.out)} ({fmt})",
+            file=err,
+        )
+    elif fmt != "table":
         out.write(text)
 
 
@@ -178,14 +201,26 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         run_history_report(args, out, err)
         return
     from medsales.cli._inputs import cohort_of
-    from medsales.io import csv as csvio
+    from medsales.io.write import write_text_atomic
 
     try:
         from medsales.views.report import render_report
     except ImportError as exc:
         raise InputError(str(exc), expected="pip install 'medsales[plots]'") from None
+    from medsales.views.plots import MissingFontWarning
+
     cohort = cohort_of(args, err)
-    csvio.write_text_atomic(args.out, render_report(cohort, lang=args.lang, title=args.title))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MissingFontWarning)
+        html = render_report(cohort, lang=args.lang, title=args.title)
+    for message in dict.fromkeys(
+        str(w.message) for w in caught if w.category is MissingFontWarning
+    ):
+        print(f"medsales: warning: {message}", file=err)
+    for w in caught:
+        if w.category is not MissingFontWarning:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    write_text_atomic(args.out, html)
     print(
         f"wrote the report of {len(cohort.appraisals)} appraisals ({cohort.period.label}) "
         f"to {args.out}",
@@ -206,6 +241,7 @@ def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.engine.appraise import measurements_of
     from medsales.labels import pick
     from medsales.numbers import display
+    from medsales.views.terminal import printable
     from medsales.views.text import WHATIF_WORDS
 
     policy, appraisal = one(args, err)
@@ -235,7 +271,7 @@ def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         score=appraisal.score,
         grade=appraisal.grade,
     )
-    print(head + answer.text(args.lang, policy), file=out)
+    print(printable(head + answer.text(args.lang, policy)), file=out)
     print(file=out)
     print(words["per_unit_title"], file=out)
     for s in points_per_unit(
@@ -245,7 +281,7 @@ def run_whatif(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         text = words["per_unit"].format(kpi=kpi, value=display(s.per_unit))
         if s.per_percent_of_target is not None:
             text += words["per_percent"].format(value=display(s.per_percent_of_target))
-        print(text, file=out)
+        print(printable(text), file=out)
 
 
 def run_calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any, TextIO
 
 from medsales.cli._common import add_lang
@@ -38,17 +37,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.catalog import DEMO_FILES, default_policy, default_policy_text, demo_file_text
     from medsales.cli._inputs import demo_inputs, latest_complete_quarter, run_cohort
     from medsales.cli.appraise import table
-    from medsales.io import csv as csvio
+    from medsales.io.write import make_folder, write_text_atomic
     from medsales.labels import pick
     from medsales.views.text import DEMO_TITLE, grade_chart
 
     policy = default_policy()
     if args.export:
-        target = Path(args.export)
-        target.mkdir(parents=True, exist_ok=True)
+        target = make_folder(args.export)
         for kind in DEMO_FILES:
-            csvio.write_text_atomic(target / f"{kind}.csv", demo_file_text(kind))
-        csvio.write_text_atomic(target / "policy.toml", default_policy_text())
+            write_text_atomic(target / f"{kind}.csv", demo_file_text(kind))
+        write_text_atomic(target / "policy.toml", default_policy_text())
         print(
             f"wrote {', '.join(k + '.csv' for k in DEMO_FILES)} and policy.toml to {target}",
             file=out,

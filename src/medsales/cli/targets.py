@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from medsales.cli._common import Parser, UsageError
-from medsales.errors import InputError
+from medsales.errors import InputError, MedsalesError
 
 
 def register(commands: Any) -> None:
@@ -43,7 +44,41 @@ def register(commands: Any) -> None:
     split_cmd.set_defaults(run=run)
 
 
+_NUMBER: Final = "a decimal number such as 1000000 or 1234.5, without thousands separators"
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    try:
+        _run(args, out)
+    except MedsalesError as exc:
+        if exc.path not in ("total", "unit", "weights") and not exc.path.startswith("weights["):
+            raise
+        from medsales.views.terminal import printable
+
+        number = "not a number" in exc.message
+        raise type(exc)(
+            f"{printable(str(exc.value))!r} is not a number" if number else _cli_words(exc.message),
+            path=_cli_name(exc.path),
+            value=exc.value,
+            expected=_NUMBER if number else exc.expected,
+        ) from None
+
+
+def _cli_words(message: str) -> str:
+    """``total 100.005 is not a multiple of unit 0.01`` as ``100.005 is not a multiple of
+    --unit 0.01``: the path before it already names the argument."""
+    message = re.sub(r"\A(total|weight) ", "", message)
+    return re.sub(r"\bunit (\S+)", r"--unit \1", message)
+
+
+def _cli_name(path: str) -> str:
+    """An argument of :func:`~medsales.split` as the command line names it."""
+    if path.startswith("weights[") and path[8:-1].isdigit():
+        return f"WEIGHT {int(path[8:-1]) + 1}"
+    return {"total": "TOTAL", "unit": "--unit", "weights": "WEIGHT"}.get(path, path)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> None:
     from medsales.cli._inputs import load
     from medsales.periods import Period
     from medsales.targets import seasonal_targets, split

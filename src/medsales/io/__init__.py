@@ -2,7 +2,8 @@
 
 Readers validate every row before returning anything: a file with bad rows raises one
 :class:`~medsales.errors.DataFileError` listing every problem with file, line, column and
-value. Writers replace their target atomically (temporary file, fsync, rename).
+value. Writers (:mod:`medsales.io.write`) replace their target atomically (temporary file,
+fsync, rename), refuse anything but a regular file, and neutralise formula-like cells.
 """
 
 from medsales.io.csv import (
@@ -13,12 +14,17 @@ from medsales.io.csv import (
     RATINGS_COLUMNS,
     SURVEYS_COLUMNS,
     Source,
-    format_cell,
     read_employees,
     read_incidents,
     read_measurements,
     read_ratings,
     read_surveys,
+)
+from medsales.io.write import (
+    format_cell,
+    make_folder,
+    neutralise,
+    write_bytes_atomic,
     write_csv_atomic,
     write_text_atomic,
 )
@@ -32,11 +38,14 @@ __all__ = [
     "SURVEYS_COLUMNS",
     "Source",
     "format_cell",
+    "make_folder",
+    "neutralise",
     "read_employees",
     "read_incidents",
     "read_measurements",
     "read_ratings",
     "read_surveys",
+    "write_bytes_atomic",
     "write_csv_atomic",
     "write_text_atomic",
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Final
 
@@ -44,8 +44,11 @@ __all__ = [
     "NOT_APPRAISED_COLUMNS",
     "ROLLUP_COLUMNS",
     "SUMMARY_COLUMNS",
+    "ExactFrame",
+    "ExactSeries",
     "appraise_frames",
     "breakdown_frame",
+    "demo_frames",
     "history_frame",
     "not_appraised_frame",
     "rollup_frame",
@@ -366,8 +369,10 @@ def _frame(
     *,
     exact: bool,
     booleans: frozenset[str] = frozenset(),
-) -> pd.DataFrame:
+    grades: Sequence[str] = (),
+) -> ExactFrame:
     data: dict[str, pd.Series[Any]] = {}
+    order = pd.CategoricalDtype(list(grades), ordered=True)
     for j, column in enumerate(columns):
         values = [row[j] for row in rows]
         if column in numbers:
@@ -377,12 +382,114 @@ def _frame(
                 data[column] = pd.Series([_float(v) for v in values], dtype="float64")
         elif column in booleans:
             data[column] = pd.Series(values, dtype=bool)
+        elif column in _GRADE_COLUMNS and grades:
+            data[column] = pd.Series(values, dtype=order)
         else:
             data[column] = pd.Series(values, dtype=object)
-    return pd.DataFrame(data, columns=list(columns))
+    return ExactFrame(data, columns=list(columns))
 
 
-def summary_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
+_GRADE_COLUMNS: Final = frozenset({"grade", "grade_from_score", "grade_before_distribution"})
+
+
+def _decimals(series: pd.Series[Any]) -> list[Decimal] | None:
+    """The values of an exact number column, or None if it is not one."""
+    if series.dtype != object:
+        return None
+    values = [v for v in series if v is not None and not (isinstance(v, float) and v != v)]
+    if not values or not all(isinstance(v, Decimal) for v in values):
+        return None
+    return values
+
+
+def _quantile(ordered: Sequence[Fraction], q: Fraction) -> Fraction:
+    """pandas' default (linear) quantile, exactly."""
+    position = (len(ordered) - 1) * q
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _exact_statistics(
+    values: Sequence[Decimal], name: object, percentiles: Sequence[float] | None = None
+) -> ExactSeries:
+    """``describe()`` of exact numbers: count, mean, sample std, min, percentiles (pandas'
+    linear interpolation), max, computed with fractions and shown as the JSON documents
+    show numbers."""
+    ordered = sorted(Fraction(v) for v in values)
+    n = len(ordered)
+    mean = sum(ordered, Fraction(0)) / n
+    std: Decimal | None = None
+    if n > 1:
+        variance = sum(((x - mean) ** 2 for x in ordered), Fraction(0)) / (n - 1)
+        with localcontext() as context:
+            context.prec = 34
+            std = display(Decimal(variance.numerator) / Decimal(variance.denominator)).sqrt()
+        std = display(std)
+    chosen = sorted({0.5, *(percentiles if percentiles is not None else (0.25, 0.75))})
+    labels = [f"{Decimal(repr(p)) * 100:f}".rstrip("0").rstrip(".") + "%" for p in chosen]
+    cuts = [display(_quantile(ordered, Fraction(repr(p)))) for p in chosen]
+    stats = [n, display(mean), std, display(ordered[0]), *cuts, display(ordered[-1])]
+    index = ["count", "mean", "std", "min", *labels, "max"]
+    return ExactSeries(stats, index=index, dtype=object, name=name)
+
+
+class ExactSeries(pd.Series):
+    """A column of a result frame: a pandas Series whose :meth:`describe` gives exact
+    statistics when it holds :class:`~decimal.Decimal` numbers."""
+
+    @property
+    def _constructor(self) -> type[ExactSeries]:
+        return ExactSeries
+
+    @property
+    def _constructor_expanddim(self) -> type[ExactFrame]:
+        return ExactFrame
+
+    def describe(  # type: ignore[misc,override]
+        self, percentiles: list[float] | None = None, **kwargs: Any
+    ) -> Any:
+        """Statistics: for exact numbers (Decimal objects) count, mean, std, min,
+        percentiles and max as Decimals; otherwise what pandas gives."""
+        values = None if kwargs else _decimals(self)
+        if values is None:
+            return super().describe(percentiles=percentiles, **kwargs)
+        return _exact_statistics(values, self.name, percentiles)
+
+
+class ExactFrame(pd.DataFrame):
+    """A result frame: a pandas DataFrame whose exact number columns hold
+    :class:`~decimal.Decimal` objects and whose :meth:`describe` treats them as numbers."""
+
+    @property
+    def _constructor(self) -> type[ExactFrame]:
+        return ExactFrame
+
+    @property
+    def _constructor_sliced(self) -> type[ExactSeries]:
+        return ExactSeries
+
+    def describe(  # type: ignore[misc,override]
+        self, percentiles: list[float] | None = None, **kwargs: Any
+    ) -> Any:
+        """Statistics of the number columns, as pandas gives them, with the exact number
+        columns (Decimal objects) among them, described exactly."""
+        if kwargs:  # include= or exclude=: pandas' own choice of columns
+            return super().describe(percentiles=percentiles, **kwargs)
+        described: dict[str, pd.Series[Any]] = {}
+        for column in self.columns:
+            series = self[column]
+            values = _decimals(series)
+            if values is not None:
+                described[column] = _exact_statistics(values, column, percentiles)
+            elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+                described[column] = series.describe(percentiles=percentiles)
+        if not any(_decimals(self[c]) is not None for c in described):
+            return super().describe(percentiles=percentiles)
+        return ExactFrame(described, dtype=object)
+
+
+def summary_frame(cohort: CohortResult, *, exact: bool = True) -> ExactFrame:
     """One row per appraisal, in the cohort's order (by employee id): the columns of
     :data:`SUMMARY_COLUMNS`.
 
@@ -391,7 +498,11 @@ def summary_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
     number columns hold :class:`~decimal.Decimal` objects (dtype ``object``): ``score``
     exactly as rounded, the others as the JSON document shows them (exact, or rounded
     half even to 10 decimals when they do not terminate). With ``exact=False`` they are
-    ``float64``, for statistics and plots; an incomplete appraisal has ``NaN`` there.
+    ``float64``, for plots; an incomplete appraisal has ``NaN`` there. Either way
+    ``describe()`` gives statistics (exact ones for Decimal columns: see
+    :class:`ExactFrame`). ``grade``, ``grade_from_score`` and ``grade_before_distribution``
+    are ordered categoricals with the policy's grades best first, so sorting by grade puts
+    S before A.
     """
     rows: list[list[object]] = []
     for a in cohort.appraisals:
@@ -421,6 +532,7 @@ def summary_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
         _SUMMARY_NUMBERS,
         exact=exact,
         booleans=frozenset({"complete", "vetoed"}),
+        grades=[g.id for g in cohort.policy.grades],
     )
 
 
@@ -480,7 +592,7 @@ def not_appraised_frame(cohort: CohortResult) -> pd.DataFrame:
     return _frame(NOT_APPRAISED_COLUMNS, rows, frozenset(), exact=True)
 
 
-def breakdown_frame(cohort: CohortResult, *, exact: bool = True) -> pd.DataFrame:
+def breakdown_frame(cohort: CohortResult, *, exact: bool = True) -> ExactFrame:
     """One row per scorecard line of every appraisal: the columns of
     :data:`BREAKDOWN_COLUMNS`.
 
@@ -560,3 +672,14 @@ def rollup_frame(history: History, label: str | Period, *, exact: bool = True) -
         exact=exact,
         booleans=frozenset({"counted"}),
     )
+
+
+def demo_frames() -> dict[str, pd.DataFrame]:
+    """The bundled demo department as DataFrames, read with ``dtype=str`` so every number
+    stays as written: ``employees``, ``measurements``, ``incidents``, ``ratings`` and
+    ``surveys``, ready for ``appraise_frames(policy, period=..., **demo_frames())``."""
+    import io
+
+    from medsales.catalog import DEMO_FILES, demo_file_text
+
+    return {kind: pd.read_csv(io.StringIO(demo_file_text(kind)), dtype=str) for kind in DEMO_FILES}

@@ -1,4 +1,8 @@
-"""The breakdown of an appraisal as text a person can redo by hand (en, zh-Hans, zh-Hant)."""
+"""The breakdown of an appraisal as text a person can redo by hand (en, zh-Hans, zh-Hant).
+
+Control characters in names, notes and labels are shown escaped (``\\x1b``, ``\\n``,
+:func:`medsales.views.terminal.printable`), so the text prints as itself, entry by line.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from medsales.labels import pick
 from medsales.numbers import number_text
 from medsales.views.messages import VALUE_WORDS
+from medsales.views.terminal import pad, printable, width
 
 if TYPE_CHECKING:
     from medsales.engine.results import Appraisal
@@ -151,16 +156,6 @@ def _terminates(value: Fraction) -> bool:
     return d == 1
 
 
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns in a terminal."""
-    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
-
-
 def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[str]:
     """The table of lines, section by section, each line's notes below it."""
     policy = appraisal.policy
@@ -180,7 +175,7 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
         kpi = policy.kpis_by_id.get(line.kpi)
         rows.append(
             [
-                kpi.name.text(lang) if kpi else line.kpi,
+                printable(kpi.name.text(lang) if kpi else line.kpi),
                 _n(line.actual, none),
                 _n(line.target, none),
                 _n(line.x, none),
@@ -190,11 +185,11 @@ def _lines_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[
                 _n(line.contribution, none),
             ]
         )
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def fmt(cells: list[str]) -> str:
         return (
-            "  " + "  ".join(_pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
+            "  " + "  ".join(pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
         )
 
     card = policy.scorecards_by_role.get(appraisal.role)
@@ -242,11 +237,11 @@ def _sections_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> li
         ]
         for sec in appraisal.sections
     ]
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     out = ["", f"{w['section_scores']}:"]
     for cells in [header, *rows]:
         out.append(
-            "  " + "  ".join(_pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
+            "  " + "  ".join(pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
         )
     return out
 
@@ -317,7 +312,7 @@ def explain(appraisal: Appraisal, lang: str = "en") -> str:
         out.append("")
         out.append(f"{w['notes']}:")
         out.extend(f"  · {n.text(lang, appraisal.policy)}" for n in appraisal.notes)
-    return "\n".join(out) + "\n"
+    return "\n".join(printable(line) for line in out) + "\n"
 
 
 def _conduct_block(appraisal: Appraisal, lang: str, w: Mapping[str, str]) -> list[str]:

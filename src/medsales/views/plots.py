@@ -5,9 +5,14 @@ Each function draws on the Axes it is given, or on a new :class:`~matplotlib.fig
 that is not registered with pyplot (nothing to close, any backend), and returns the Axes;
 show ``ax.figure`` in a notebook, or pass ``ax`` from ``plt.subplots()``.
 
+New figures use matplotlib's constrained layout, so a chart saved with ``savefig`` keeps
+its rotated labels and titles whole.
+
 Text is in English unless ``lang`` asks for Chinese *and* a font with Chinese glyphs is
 installed (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei, PingFang
-…); without one the charts fall back to English labels rather than draw empty boxes.
+…, or any other installed font that has them); without one the charts fall back to
+English labels rather than draw empty boxes, and say so once with a
+:class:`MissingFontWarning` naming the font package to install.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import functools
 import math
 import textwrap
+import warnings
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Final, Literal
@@ -26,7 +32,7 @@ except ImportError as exc:
         "medsales.views.plots needs matplotlib, an optional extra: pip install 'medsales[plots]'"
     ) from exc
 
-from matplotlib import font_manager
+from matplotlib import font_manager, ft2font
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -39,6 +45,8 @@ from medsales.labels import pick
 
 __all__ = [
     "CJK_FONTS",
+    "INSTALL_CJK_FONT",
+    "MissingFontWarning",
     "cjk_font",
     "contribution_waterfall",
     "grade_distribution",
@@ -66,6 +74,21 @@ CJK_FONTS: Final = (
     "Arial Unicode MS",
 )
 """Font families with Chinese glyphs, in the order they are looked for."""
+_CJK_HINTS: Final = ("CJK", "Han Sans", "Han Serif", "WenQuanYi", "YaHei", "PingFang", "Hei")
+_PROBE: Final = "销售绩效"
+"""Characters a font must have to label the charts in Chinese."""
+INSTALL_CJK_FONT: Final = (
+    "no font with Chinese glyphs is installed, so the charts are labelled in English; "
+    "install one, e.g. the package fonts-noto-cjk (Debian, Ubuntu: apt install "
+    "fonts-noto-cjk; Fedora: google-noto-sans-cjk-fonts), then remove matplotlib's font "
+    "cache (matplotlib.get_cachedir()) so that it is found"
+)
+"""What :class:`MissingFontWarning` says."""
+
+
+class MissingFontWarning(UserWarning):
+    """Chinese labels were asked for, but no installed font has Chinese glyphs."""
+
 
 _WORDS: Final = {
     "en": {
@@ -123,18 +146,49 @@ _COLOURS: Final = ("#2e7d32", "#66bb6a", "#42a5f5", "#ffa726", "#e53935")
 
 @functools.cache
 def cjk_font() -> str | None:
-    """The first installed font family of :data:`CJK_FONTS`, or ``None``."""
+    """The installed font family to draw Chinese with, or ``None``: the first of
+    :data:`CJK_FONTS`, else any installed font whose name suggests Chinese glyphs and
+    that has them."""
+    fonts = font_manager.fontManager.ttflist
+    installed = {f.name for f in fonts}
+    known = next((name for name in CJK_FONTS if name in installed), None)
+    if known is not None:
+        return known
+    for entry in sorted(fonts, key=lambda f: f.name):
+        if any(hint in entry.name for hint in _CJK_HINTS) and _has_glyphs(entry.fname):
+            return str(entry.name)
+    return None
+
+
+def _has_glyphs(path: str) -> bool:
+    try:
+        charmap = ft2font.FT2Font(path).get_charmap()
+    except (OSError, RuntimeError, ValueError):  # pragma: no cover - an unreadable font
+        return False
+    return all(ord(ch) in charmap for ch in _PROBE)
+
+
+def _fallbacks() -> list[str]:
+    """The installed sans-serif families, for the Latin letters the CJK font lacks (only
+    installed ones: matplotlib logs a warning for each family it cannot find)."""
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    return [f for f in matplotlib.rcParams["font.sans-serif"] if f in installed]
+
+
+_warned: set[str] = set()
+"""What has been warned about in this process: the font warning is given once."""
 
 
 def _language(lang: str) -> tuple[str, dict[str, Any]]:
     """The language to label in and the text properties for it: Chinese only with a font
-    that has its glyphs, else English (silently: no missing-glyph boxes or warnings)."""
+    that has its glyphs, else English (and a :class:`MissingFontWarning`, once)."""
     if lang.lower().startswith("zh"):
         font = cjk_font()
         if font is not None:
-            return lang, {"fontfamily": [font, *matplotlib.rcParams["font.sans-serif"]]}
+            return lang, {"fontfamily": [font, *_fallbacks()]}
+        if "font" not in _warned:
+            _warned.add("font")
+            warnings.warn(INSTALL_CJK_FONT, MissingFontWarning, stacklevel=3)
     return "en", {}
 
 
@@ -145,7 +199,7 @@ def _words(lang: str) -> dict[str, str]:
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
-    return Figure(figsize=size).subplots()
+    return Figure(figsize=size, layout="constrained").subplots()
 
 
 def _legend(ax: Axes, title: str, font: dict[str, Any]) -> None:

@@ -13,6 +13,8 @@ from medsales.cohort.appraise import CohortResult
 from medsales.engine.results import Appraisal
 from medsales.labels import pick
 from medsales.numbers import display
+from medsales.views.terminal import printable
+from medsales.views.terminal import width as columns
 
 __all__ = [
     "DEMO_TITLE",
@@ -99,7 +101,7 @@ def flags(appraisal: Appraisal, lang: str = "en") -> str:
 
 
 def ranked_rows(cohort: CohortResult, lang: str = "en") -> list[list[str]]:
-    """The rows of the ranked table (without the header)."""
+    """The rows of the ranked table (without the header), control characters escaped."""
     policy = cohort.policy
     rows: list[list[str]] = []
     for i, a in enumerate(ranked(cohort), start=1):
@@ -116,22 +118,21 @@ def ranked_rows(cohort: CohortResult, lang: str = "en") -> list[list[str]]:
                 flags(a, lang),
             ]
         )
-    return rows
-
-
-def _width(text: str) -> int:
-    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+    return [[printable(cell) for cell in row] for row in rows]
 
 
 def table_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain-text table with columns aligned for Chinese characters."""
-    widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    """A plain-text table with columns aligned for Chinese characters; control characters
+    in cells are shown escaped, so every row stays one line."""
+    header = [printable(str(h)) for h in header]
+    rows = [[printable(str(c)) for c in r] for r in rows]
+    widths = [max(columns(r[i]) for r in [header, *rows]) for i in range(len(header))]
     numeric = {i for i, h in enumerate(header) if i in (0, 4, 6)}
 
     def line(cells: Sequence[str]) -> str:
         out = []
         for i, cell in enumerate(cells):
-            gap = " " * (widths[i] - _width(cell))
+            gap = " " * (widths[i] - columns(cell))
             out.append(gap + cell if i in numeric else cell + gap)
         return "  ".join(out).rstrip()
 
@@ -145,13 +146,15 @@ def grade_chart(cohort: CohortResult, lang: str = "en", width: int = 40) -> str:
     total = sum(counts.values())
     most = max(counts.values(), default=0) or 1
     lines = [pick(_CHART, lang) + f" ({cohort.period.label}, n = {total})"]
-    labels = [f"{g.id} {g.name.text(lang)}" if g.name else g.id for g in cohort.policy.grades]
-    pad = max(_width(label) for label in labels) + 2
+    labels = [
+        printable(f"{g.id} {g.name.text(lang)}" if g.name else g.id) for g in cohort.policy.grades
+    ]
+    pad = max(columns(label) for label in labels) + 2
     for grade, label in zip(cohort.policy.grades, labels, strict=True):
         n = counts.get(grade.id, 0)
         bar = "█" * round(n * width / most)
         share = f"{n * 100 / total:5.1f} %" if total else "    — "
-        lines.append(f"  {label}{' ' * (pad - _width(label))}{n:>4}  {share}  {bar}")
+        lines.append(f"  {label}{' ' * (pad - columns(label))}{n:>4}  {share}  {bar}")
     return "\n".join(lines) + "\n"
 
 
