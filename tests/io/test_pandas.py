@@ -17,7 +17,7 @@ pd = pytest.importorskip("pandas")
 np = pytest.importorskip("numpy")
 
 import medsales  # noqa: E402
-from builders import build  # noqa: E402
+from builders import NOT_APPLICABLE, build  # noqa: E402
 from medsales import CohortResult, InputError, appraise_cohort  # noqa: E402
 from medsales.catalog import DEMO_FILES, demo_file_text  # noqa: E402
 from medsales.io import csv as csvio  # noqa: E402
@@ -372,7 +372,7 @@ def test_an_incomplete_appraisal_has_no_score() -> None:
     cohort = appraise_frames(
         build(),
         employees=pd.DataFrame({"employee_id": ["A"], "role": ["rep"]}),
-        measurements=pd.DataFrame(columns=["employee_id", "period", "kpi", "actual"]),
+        measurements=pd.DataFrame(NOT_APPLICABLE),
         period="2026-Q3",
     )
     exact = summary_frame(cohort)
@@ -425,7 +425,7 @@ def test_empty_frames_out() -> None:
         employees=pd.DataFrame(
             {"employee_id": ["A"], "role": ["rep"], "active_to": ["2020-01-01"]}
         ),
-        measurements=pd.DataFrame(columns=["employee_id", "period", "kpi"]),
+        measurements=pd.DataFrame(NOT_APPLICABLE),
         period="2026-Q3",
     )
     assert cohort.appraisals == ()

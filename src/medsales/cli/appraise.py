@@ -137,7 +137,12 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     policy = load(args.policy)
     inputs = read_files(args, policy)
     cohort = run_cohort(
-        policy, inputs, args.period, distribution=not args.no_distribution, stderr=err
+        policy,
+        inputs,
+        args.period,
+        distribution=not args.no_distribution,
+        stderr=err,
+        strict=args.strict,
     )
     if args.format == "table":
         buffer = io.StringIO() if args.out else out
