@@ -161,8 +161,6 @@ def one_line(
     return build(kpis=kpis, scorecards=[{"role": "rep", "lines": [line]}], **settings)
 
 
-NOT_APPLICABLE = (
-    {"employee_id": "A", "period": "2026-Q3", "kpi": "sales", "applicable": False},
-)
+NOT_APPLICABLE = ({"employee_id": "A", "period": "2026-Q3", "kpi": "sales", "applicable": False},)
 """One row that falls in 2026-Q3 but scores nothing: A's appraisal stays incomplete
 (a period without any row is an error, SPEC §19)."""

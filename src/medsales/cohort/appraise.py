@@ -160,9 +160,7 @@ def no_rows_error(policy: Policy, period: Period, labels: Iterable[str]) -> Inpu
     periods: set[Period] = set()
     for label in labels:
         try:
-            periods.add(
-                Period.parse(label, policy.fiscal_year_start, policy.fiscal_year_named_by)
-            )
+            periods.add(Period.parse(label, policy.fiscal_year_start, policy.fiscal_year_named_by))
         except MedsalesError:  # pragma: no cover - the rows were checked
             continue
     if periods:
