@@ -25,10 +25,12 @@ import attrs
 from pydantic import BaseModel
 
 from medsales.cohort.organisation import manager_cycles
-from medsales.errors import DataFileError, Problem
+from medsales.errors import DataFileError, MedsalesError, Problem
 from medsales.io.cells import (
     COLUMNS,
+    FALSE_WORDS,
     MAX_PROBLEMS,
+    TRUE_WORDS,
     Bad,
     Checker,
     Names,
@@ -38,6 +40,7 @@ from medsales.io.cells import (
 )
 from medsales.io.excel import open_sheet
 from medsales.io.sources import RawTable, Source, excel_path, open_csv
+from medsales.numbers import to_decimal
 from medsales.periods import Period
 from medsales.policy.models import (
     KPI,
@@ -62,6 +65,8 @@ __all__ = [
 _R = TypeVar("_R", bound=BaseModel)
 _WIDE_TARGET: Final = re.compile(r"(.+?)\s*(?:\.target|\.目标值|\.目標值|目标值|目標值)", re.I)
 _ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_EMPLOYEE_ID_MAX: Final = 200  # as policy.records.EmployeeId
+_ID_MAX: Final = 100  # as policy.base.Id
 
 
 def open_table(
@@ -155,6 +160,71 @@ def _located_rows(
     checker.shown = shown
     checker.order = {c: i for i, c in enumerate(COLUMNS[kind])}
     return checker, _cells(table, header, columns, checker, pairs, shown)
+
+
+@attrs.define
+class _LeanMeasurement:
+    """The checks of a measurement row, without building anything, for the rows of other
+    periods: ``fine`` says True only when the full check would find nothing wrong; any
+    doubt goes to the full check, which says what is wrong."""
+
+    employee_ids: Collection[str] | None
+    names: Names | None
+    kpis: Mapping[str, KPI] | None
+    known: dict[str, bool] = attrs.Factory(dict)
+
+    def _kpi(self, cell: str) -> bool:
+        found = self.known.get(cell)
+        if found is None:
+            if self.names is not None:
+                found = isinstance(self.names.resolve(cell), str)
+            else:
+                found = len(cell) <= _ID_MAX and _ID.fullmatch(cell) is not None
+            if len(self.known) < 10_000:
+                self.known[cell] = found
+        return found
+
+    def fine(self, row: Mapping[str, str]) -> bool:
+        employee = row.get("employee_id", "")
+        if not employee or len(employee) > _EMPLOYEE_ID_MAX:
+            return False
+        if self.employee_ids is not None and employee not in self.employee_ids:
+            return False
+        kpi = row.get("kpi", "")
+        if not kpi or not self._kpi(kpi):
+            return False
+        word = row.get("applicable", "").casefold()
+        applicable = not word or word in TRUE_WORDS
+        if not applicable and word not in FALSE_WORDS:
+            return False
+        actual, target, weight = row.get("actual", ""), row.get("target", ""), row.get("weight", "")
+        if applicable and not actual:
+            return False
+        try:
+            for cell in (actual, target):
+                if cell:
+                    to_decimal(cell)
+            if weight and to_decimal(weight) < 0:
+                return False
+        except MedsalesError:
+            return False
+        if applicable and not weight and self.kpis is not None and self.names is not None:
+            found = self.names.resolve(kpi)
+            return isinstance(found, str) and self.kpis[found].aggregation != "weighted_mean"
+        return True
+
+
+def _fits(values: Mapping[str, object]) -> bool:
+    """Whether checked measurement cells make a valid record, as the model would say,
+    without building it (rows of other periods are checked this way, then let go)."""
+    employee, kpi = values["employee_id"], values["kpi"]
+    return (
+        isinstance(employee, str)
+        and len(employee) <= _EMPLOYEE_ID_MAX
+        and isinstance(kpi, str)
+        and len(kpi) <= _ID_MAX
+        and _ID.fullmatch(kpi) is not None
+    )
 
 
 def _is_wide(header: list[str]) -> bool:
@@ -461,8 +531,11 @@ def measurements_of(
                 f"empty cell: KPI {kpi!r} aggregates by weighted_mean and needs a weight "
                 "(e.g. the number of cases behind the actual)",
             )
-        if isinstance(period, Period):
-            out.periods.add(period)
+        if isinstance(period, Period) and within is not None and not _overlaps(period):
+            # checked, then let go: no record is built, nothing is remembered
+            if not any(isinstance(v, Bad) for v in values.values()) and not _fits(values):
+                ck.record(MeasurementRow, line, row, values)  # to say what is wrong
+            return None
         record = ck.record(MeasurementRow, line, row, values)
         if record is None or not isinstance(period, Period):
             return None
@@ -477,11 +550,28 @@ def measurements_of(
             )
             return None
         seen[key] = line
-        if within is not None and not period.overlaps(within):
-            return None
         return record
 
-    out.records = [r for _, r in _each(checker, rows, check)]
+    overlapping: dict[str, bool] = {}
+
+    def _overlaps(period: Period) -> bool:
+        found = overlapping.get(period.label)
+        if found is None:
+            found = overlapping[period.label] = within is None or period.overlaps(within)
+        return found
+
+    lean = _LeanMeasurement(employee_ids, names, kpis)
+
+    def check_or_let_go(ck: Checker, line: int, row: Mapping[str, str]) -> MeasurementRow | None:
+        if within is not None:
+            label = row.get("period", "")
+            period = periods.get(label)
+            if isinstance(period, Period) and not _overlaps(period) and lean.fine(row):
+                return None  # of another period, and nothing wrong with it
+        return check(ck, line, row)
+
+    out.records = [r for _, r in _each(checker, rows, check_or_let_go)]
+    out.periods = {p for p in periods.values() if isinstance(p, Period)}
     problems.raise_if_any(checker.order)
     return out
 
