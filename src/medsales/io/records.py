@@ -486,23 +486,61 @@ def measurements_of(
 ) -> Read:
     """The measurement rows of an open table (see :func:`read_measurements`). With
     ``within``, rows whose period does not overlap it are checked, then let go."""
-    kpis = None if policy is None else policy.kpis_by_id
     names = None if policy is None else Names.of("KPI", policy.kpis)
     problems = _problems(table, max_problems)
     checker, rows = _located_rows(
         table, "measurements", problems, required=required, wide_names=names
     )
-    seen: dict[tuple[str, str, Period], int] = {}
-    periods: dict[str, Period | str] = {}
-    out = Read()
+    rules = _MeasurementRules(policy, employee_ids, names, within)
+    out = Read([r for _, r in _each(checker, rows, rules.check_or_let_go)])
+    out.periods = {p for p in rules.periods.values() if isinstance(p, Period)}
+    problems.raise_if_any(checker.order)
+    return out
 
-    def check(ck: Checker, line: int, row: Mapping[str, str]) -> MeasurementRow | None:
+
+@attrs.define
+class _MeasurementRules:
+    """The checks of a measurement row, and what is remembered across rows: the period
+    labels read, the rows kept (for duplicates), which periods overlap ``within``."""
+
+    policy: Policy | None
+    employee_ids: Collection[str] | None
+    names: Names | None
+    within: Period | None
+    periods: dict[str, Period | str] = attrs.Factory(dict)
+    seen: dict[tuple[str, str, Period], int] = attrs.Factory(dict)
+    overlapping: dict[str, bool] = attrs.Factory(dict)
+    lean: _LeanMeasurement = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        kpis = None if self.policy is None else self.policy.kpis_by_id
+        self.lean = _LeanMeasurement(self.employee_ids, self.names, kpis)
+
+    def _overlaps(self, period: Period) -> bool:
+        found = self.overlapping.get(period.label)
+        if found is None:
+            found = self.within is None or period.overlaps(self.within)
+            self.overlapping[period.label] = found
+        return found
+
+    def check_or_let_go(
+        self, ck: Checker, line: int, row: Mapping[str, str]
+    ) -> MeasurementRow | None:
+        """A row of another period with nothing wrong is let go at once; any other row
+        gets the full check."""
+        if self.within is not None:
+            period = self.periods.get(row.get("period", ""))
+            if isinstance(period, Period) and not self._overlaps(period) and self.lean.fine(row):
+                return None
+        return self.check(ck, line, row)
+
+    def _values(self, ck: Checker, line: int, row: Mapping[str, str]) -> dict[str, object]:
         applicable = ck.boolean(line, row, "applicable")
-        period = ck.period(line, row, "period", policy, periods)
+        period = ck.period(line, row, "period", self.policy, self.periods)
         values: dict[str, object] = {
-            "employee_id": ck.employee(line, row, "employee_id", employee_ids),
-            "period": period.label if isinstance(period, Period) else period,
-            "kpi": ck.one_of(line, row, "kpi", names, "KPI"),
+            "employee_id": ck.employee(line, row, "employee_id", self.employee_ids),
+            "period": period,
+            "kpi": ck.one_of(line, row, "kpi", self.names, "KPI"),
             "actual": ck.number(line, row, "actual"),
             "target": ck.number(line, row, "target"),
             "weight": ck.number(line, row, "weight", non_negative=True),
@@ -518,10 +556,10 @@ def measurements_of(
             )
         kpi = values["kpi"]
         if (
-            kpis is not None
+            self.policy is not None
             and isinstance(kpi, str)
             and applicable is True
-            and kpis[kpi].aggregation == "weighted_mean"
+            and self.policy.kpis_by_id[kpi].aggregation == "weighted_mean"
             and values["weight"] is None
         ):
             values["weight"] = ck.add(
@@ -531,7 +569,15 @@ def measurements_of(
                 f"empty cell: KPI {kpi!r} aggregates by weighted_mean and needs a weight "
                 "(e.g. the number of cases behind the actual)",
             )
-        if isinstance(period, Period) and within is not None and not _overlaps(period):
+        return values
+
+    def check(self, ck: Checker, line: int, row: Mapping[str, str]) -> MeasurementRow | None:
+        """Every cell checked; the record when the row is of the period and valid."""
+        values = self._values(ck, line, row)
+        period = values["period"]
+        if isinstance(period, Period):
+            values["period"] = period.label
+        if isinstance(period, Period) and self.within is not None and not self._overlaps(period):
             # checked, then let go: no record is built, nothing is remembered
             if not any(isinstance(v, Bad) for v in values.values()) and not _fits(values):
                 ck.record(MeasurementRow, line, row, values)  # to say what is wrong
@@ -540,40 +586,17 @@ def measurements_of(
         if record is None or not isinstance(period, Period):
             return None
         key = (record.employee_id, record.kpi, period)
-        if key in seen:
+        if key in self.seen:
             ck.add(
                 line,
                 "period",
                 row.get("period", ""),
                 f"duplicate row: employee {key[0]!r}, KPI {key[1]!r}, period {period.label} "
-                f"is already on line {seen[key]}",
+                f"is already on line {self.seen[key]}",
             )
             return None
-        seen[key] = line
+        self.seen[key] = line
         return record
-
-    overlapping: dict[str, bool] = {}
-
-    def _overlaps(period: Period) -> bool:
-        found = overlapping.get(period.label)
-        if found is None:
-            found = overlapping[period.label] = within is None or period.overlaps(within)
-        return found
-
-    lean = _LeanMeasurement(employee_ids, names, kpis)
-
-    def check_or_let_go(ck: Checker, line: int, row: Mapping[str, str]) -> MeasurementRow | None:
-        if within is not None:
-            label = row.get("period", "")
-            period = periods.get(label)
-            if isinstance(period, Period) and not _overlaps(period) and lean.fine(row):
-                return None  # of another period, and nothing wrong with it
-        return check(ck, line, row)
-
-    out.records = [r for _, r in _each(checker, rows, check_or_let_go)]
-    out.periods = {p for p in periods.values() if isinstance(p, Period)}
-    problems.raise_if_any(checker.order)
-    return out
 
 
 # --------------------------------------------------------------------------- incidents
