@@ -75,10 +75,15 @@ def main(copies: int) -> None:
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True)
         elapsed = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB → MiB
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = usage.ru_maxrss / 1024  # KiB → MiB
+        cpu = usage.ru_utime + usage.ru_stime
         if done.returncode:
             print(done.stderr[-2000:])
-        print(f"exit {done.returncode}: {elapsed:.1f} s, peak memory {peak:,.0f} MiB")
+        print(
+            f"exit {done.returncode}: {elapsed:.1f} s ({cpu:.1f} s of CPU), "
+            f"peak memory {peak:,.0f} MiB"
+        )
 
 
 if __name__ == "__main__":
