@@ -218,3 +218,24 @@ def test_without_openpyxl_the_error_names_the_extra(
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(DataFileError, match=r"pip install 'medsales\[excel\]'"):
         read_employees(book)
+
+
+def test_a_wide_sheet_in_a_workbook_reads_as_the_long_form(tmp_path: Path) -> None:
+    book = workbook(
+        tmp_path / "k.xlsx",
+        {
+            "说明": [["这张表是考核表"]],
+            "考核表": [
+                ["员工编号", "考核期", "销售额", "销售额.目标值"],
+                ["E1", "2026-08", 100, 120],
+                ["E2", "2026-08", None, None],
+            ],
+        },
+    )
+    (row,) = read_measurements(book, policy=POLICY)
+    assert (row.employee_id, row.kpi, row.actual, row.target) == (
+        "E1",
+        "sales_revenue",
+        Decimal(100),
+        Decimal(120),
+    )

@@ -252,6 +252,13 @@ def test_problems_are_capped_then_counted(tmp_path: Path) -> None:
         ("E1,2026-08,nope,1,1", "kpi"),
         ("E1,2026-08,sales_revenue,1,1,extra", None),
         ('E1,2026-08,sales_revenue,"1', None),
+        ("X9,2026-08,sales_revenue,1,1", "employee_id"),
+        (",2026-08,sales_revenue,1,1", "employee_id"),
+        ("E1,2026-08,sales_revenue,,1", "actual"),
+        ("E1,2026-08,sales_revenue,1,NaN", "target"),
+        ("E1,,sales_revenue,1,1", "period"),
+        ("E1,2026-08,,1,1", "kpi"),
+        ("E1,2026-08,complaint_resolution_days,1,", "weight"),
     ],
 )
 def test_streaming_keeps_every_located_error(text: str, column: str | None) -> None:
@@ -262,8 +269,9 @@ def test_streaming_keeps_every_located_error(text: str, column: str | None) -> N
     good = "".join(f"E{i},2026-01,sales_revenue,{i},10\n" for i in range(5000))
     source = io.StringIO("employee_id,period,kpi,actual,target\n" + good + text + "\n")
     table = open_table(source, "measurements", name="m.csv")
+    roster = {"E1", *(f"E{i}" for i in range(5000))}
     with pytest.raises(DataFileError) as excinfo:
-        measurements_of(table, POLICY, within=medsales.Period.parse("2026-Q3"))
+        measurements_of(table, POLICY, roster, within=medsales.Period.parse("2026-Q3"))
     (problem,) = excinfo.value.problems
     assert (problem.line, problem.column) == (5002, column)
 
