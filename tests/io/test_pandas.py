@@ -431,3 +431,18 @@ def test_empty_frames_out() -> None:
     assert cohort.appraisals == ()
     assert summary_frame(cohort).shape == (0, len(SUMMARY_COLUMNS))
     assert breakdown_frame(cohort, exact=False).shape == (0, len(BREAKDOWN_COLUMNS))
+
+
+def test_every_bad_cell_of_every_frame_is_listed_at_once() -> None:
+    frames = demo_frames(dtype=str)
+    frames["measurements"].loc[3, "actual"] = "abc"
+    frames["measurements"].loc[7, "kpi"] = "revenue"
+    frames["incidents"].loc[1, "severity"] = "dreadful"
+    with pytest.raises(InputError, match="3 problems in the frames") as excinfo:
+        appraise_frames(POLICY, period="2026-Q4", **frames)
+    assert [p.path for p in excinfo.value.problems] == [
+        "measurements[3].actual",
+        "measurements[7].kpi",
+        "incidents[1].severity",
+    ]
+    assert excinfo.value.path == "measurements[3].actual"
