@@ -141,17 +141,20 @@ def coverage_lines(cohort: CohortResult, inputs: Inputs) -> list[str]:
     return lines
 
 
-def warn_coverage(cohort: CohortResult, inputs: Inputs, stderr: TextIO, *, strict: bool) -> None:
-    """Say, on stderr, every input that no one had data from; with ``strict``, make it an
-    error."""
+def warn_coverage(
+    cohort: CohortResult, inputs: Inputs, stderr: TextIO, *, strict: bool, quiet: bool = False
+) -> None:
+    """Say, on stderr, every input that no one had data from (unless ``quiet``: a command
+    about one employee); with ``strict``, make it an error."""
     lines = coverage_lines(cohort, inputs)
     if lines and strict:
         raise InputError(
             f"{count(len(lines), 'input')} without data (--strict)",
             problems=[Problem(line) for line in lines],
         )
-    for line in lines:
-        print(f"medsales: warning: {line}", file=stderr)
+    if not quiet:
+        for line in lines:
+            print(f"medsales: warning: {line}", file=stderr)
 
 
 def run_cohort(
@@ -162,6 +165,7 @@ def run_cohort(
     distribution: bool,
     stderr: TextIO,
     strict: bool = False,
+    quiet: bool = False,
 ) -> CohortResult:
     """The cohort of the inputs; coverage warnings (or, ``strict``, errors) on stderr."""
     within = required_period(policy, period)
@@ -186,11 +190,11 @@ def run_cohort(
         distribution=distribution,
         progress=progress,
     )
-    warn_coverage(cohort, inputs, stderr, strict=strict)
+    warn_coverage(cohort, inputs, stderr, strict=strict, quiet=quiet)
     return cohort
 
 
-def cohort_of(args: argparse.Namespace, err: TextIO) -> CohortResult:
+def cohort_of(args: argparse.Namespace, err: TextIO, *, quiet: bool = False) -> CohortResult:
     """The cohort of the input files, or of the demo data with ``--demo``."""
     policy = load(args.policy)
     if args.demo:
@@ -212,12 +216,13 @@ def cohort_of(args: argparse.Namespace, err: TextIO) -> CohortResult:
         distribution=not args.no_distribution,
         stderr=err,
         strict=getattr(args, "strict", False),
+        quiet=quiet,
     )
 
 
 def one(args: argparse.Namespace, err: TextIO) -> tuple[Policy, Appraisal]:
     """The appraisal of ``args.employee_id`` from the files, or from the demo data."""
-    cohort = cohort_of(args, err)
+    cohort = cohort_of(args, err, quiet=True)  # the cohort's coverage is for appraise
     return cohort.policy, cohort.appraisal(args.employee_id)
 
 

@@ -25,7 +25,7 @@ import attrs
 from pydantic import BaseModel
 
 from medsales.cohort.organisation import manager_cycles
-from medsales.errors import DataFileError, MedsalesError, Problem
+from medsales.errors import DataFileError, MedsalesError, Problem, wrong_type
 from medsales.io.cells import (
     COLUMNS,
     FALSE_WORDS,
