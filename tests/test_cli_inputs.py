@@ -158,3 +158,17 @@ def test_a_gbk_file_without_encoding_says_what_to_pass(
     assert err.count("\n") == 1
     assert f"medsales: error: {path}:2: bytes" in err
     assert "--encoding gb18030" in err
+
+
+def test_explain_stays_quiet_about_coverage_but_strict_still_refuses(
+    files: dict[str, str],
+) -> None:
+    code, out, err = run("explain", "E001", *args_of(files, "surveys"), "--period", "2026-Q3")
+    assert code == 0
+    assert out
+    assert err == ""
+    code, _, err = run(
+        "explain", "E001", *args_of(files, "surveys"), "--period", "2026-Q3", "--strict"
+    )
+    assert code == 1
+    assert "'customer_satisfaction'" in err
