@@ -110,9 +110,10 @@ def _codec(encoding: str) -> codecs.CodecInfo:
 
 
 def _physical_lines(
-    handle: IO[bytes] | IO[str], file: str, encoding: str
-) -> Iterator[tuple[int, str]]:
-    """The decoded lines of a stream with their numbers; the BOM removed.
+    handle: IO[bytes] | IO[str], file: str, encoding: str, counter: list[int]
+) -> Iterator[str]:
+    """The decoded lines of a stream, ``counter[0]`` the number of the last one; the BOM
+    removed.
 
     UTF-8 and GB18030 never use the byte ``\\n`` inside a character, so decoding line by
     line is exact and names the line of a bad byte.
@@ -145,7 +146,8 @@ def _physical_lines(
                 _not_decodable(file, number, raw[exc.start : exc.end], codec.name)
         if number == 1:
             text = text.removeprefix("\ufeff")
-        yield number, text
+        counter[0] = number
+        yield text
 
 
 def _not_decodable(file: str, line: int, bad: bytes, encoding: str) -> None:
@@ -213,15 +215,8 @@ def _csv_rows(
 ) -> Iterator[tuple[int, list[str]]]:
     """Rows of non-blank cells, each with the number of its first physical line."""
     file = table.file
-    numbered = _physical_lines(handle, file, encoding)
     line = [0]
-
-    def texts() -> Iterator[str]:
-        for number, text in numbered:
-            line[0] = number
-            yield text
-
-    reader = csv.reader(texts(), strict=True)
+    reader = csv.reader(_physical_lines(handle, file, encoding, line), strict=True)
     previous = 0
     try:
         for cells in reader:
