@@ -284,3 +284,21 @@ def test_rows_outside_the_period_are_let_go() -> None:
     read = measurements_of(table, POLICY, within=medsales.Period.parse("2026-Q3"))
     assert [r.period for r in read.records] == ["2026-07", "2026-08", "2026-09"]  # type: ignore[attr-defined]
     assert len(read.periods) == 12
+
+
+def test_ratings_and_surveys_of_other_periods_are_checked_then_let_go() -> None:
+    from medsales.io.records import open_table, ratings_of, surveys_of
+
+    q3 = medsales.Period.parse("2026-Q3")
+    ratings = "employee_id,period,kpi,rater_id,rater_group,rating\n" + "".join(
+        f"E1,2026-Q{q},teamwork_rating,E2,peer,4\n" for q in range(1, 5)
+    )
+    read = ratings_of(open_table(io.StringIO(ratings), "ratings"), POLICY, within=q3)
+    assert [r.period for r in read.records] == ["2026-Q3"]  # type: ignore[attr-defined]
+    assert len(read.periods) == 4
+    surveys = "employee_id,period,kpi,response\nE1,2026-01,customer_satisfaction,4\n"
+    bad = surveys + "E1,2026-02,customer_satisfaction,9\n"
+    assert surveys_of(open_table(io.StringIO(surveys), "surveys"), POLICY, within=q3).records == []
+    with pytest.raises(DataFileError) as excinfo:
+        surveys_of(open_table(io.StringIO(bad), "surveys", name="s.csv"), POLICY, within=q3)
+    assert [(p.line, p.column) for p in excinfo.value.problems] == [(3, "response")]

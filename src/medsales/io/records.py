@@ -706,11 +706,35 @@ def _derived_kpi(
     return ck.add(line, "kpi", cell, message)
 
 
-def _keep(period: Period | Bad, within: Period | None, out: Read) -> bool:
-    if not isinstance(period, Period):
+def _let_go(
+    ck: Checker,
+    model: type[_R],
+    line: int,
+    row: Mapping[str, str],
+    values: Mapping[str, object],
+    within: Period | None,
+) -> bool:
+    """Whether a checked row lies outside ``within`` and is let go: no record is built
+    (the model's own checks are done where a cell could still fail them)."""
+    period = values["period"]
+    if within is None or not isinstance(period, Period) or period.overlaps(within):
         return False
-    out.periods.add(period)
-    return within is None or period.overlaps(within)
+    if not any(isinstance(v, Bad) for v in values.values()) and not _ids_fit(values):
+        ck.record(model, line, row, {**values, "period": period.label})  # to say what is wrong
+    return True
+
+
+def _ids_fit(values: Mapping[str, object]) -> bool:
+    """Whether the ids of checked cells are as the records' models want them."""
+    for key, value in values.items():
+        if key in ("employee_id", "rater_id"):
+            if not isinstance(value, str) or len(value) > _EMPLOYEE_ID_MAX:
+                return False
+        elif key in ("kpi", "rater_group") and (
+            not isinstance(value, str) or len(value) > _ID_MAX or not _ID.fullmatch(value)
+        ):
+            return False
+    return True
 
 
 def read_ratings(
@@ -774,20 +798,20 @@ def ratings_of(
             )
         if isinstance(group, str) and isinstance(employee, str) and isinstance(rater, str):
             group = _self_group(ck, line, employee, rater, group)
-        period = ck.period(line, row, "period", policy, periods)
-        record = ck.record(
-            Rating,
-            line,
-            row,
-            {
-                "employee_id": employee,
-                "period": period.label if isinstance(period, Period) else period,
-                "kpi": kpi,
-                "rater_id": rater,
-                "rater_group": group,
-                "rating": ck.number(line, row, "rating", required=True),
-            },
-        )
+        values: dict[str, object] = {
+            "employee_id": employee,
+            "period": ck.period(line, row, "period", policy, periods),
+            "kpi": kpi,
+            "rater_id": rater,
+            "rater_group": group,
+            "rating": ck.number(line, row, "rating", required=True),
+        }
+        if _let_go(ck, Rating, line, row, values, within):
+            return None
+        period = values["period"]
+        if isinstance(period, Period):
+            values["period"] = period.label
+        record = ck.record(Rating, line, row, values)
         if record is not None:
             key = (record.employee_id, record.kpi, record.period, record.rater_id)
             if key in seen:
@@ -800,9 +824,10 @@ def ratings_of(
                 )
                 return None
             seen[key] = line
-        return record if _keep(period, within, out) and record is not None else None
+        return record
 
     out.records = [r for _, r in _each(checker, rows, check)]
+    out.periods = {p for p in periods.values() if isinstance(p, Period)}
     problems.raise_if_any(checker.order)
     return out
 
@@ -887,20 +912,20 @@ def surveys_of(
                     f"response {row.get('response', '')} is outside the {derive.method} scale "
                     f"of KPI {kpi!r} (expected {low} to {high})",
                 )
-        period = ck.period(line, row, "period", policy, periods)
-        record = ck.record(
-            SurveyResponse,
-            line,
-            row,
-            {
-                "employee_id": ck.employee(line, row, "employee_id", employee_ids),
-                "period": period.label if isinstance(period, Period) else period,
-                "kpi": kpi,
-                "response": response,
-            },
-        )
-        return record if _keep(period, within, out) and record is not None else None
+        values: dict[str, object] = {
+            "employee_id": ck.employee(line, row, "employee_id", employee_ids),
+            "period": ck.period(line, row, "period", policy, periods),
+            "kpi": kpi,
+            "response": response,
+        }
+        if _let_go(ck, SurveyResponse, line, row, values, within):
+            return None
+        period = values["period"]
+        if isinstance(period, Period):
+            values["period"] = period.label
+        return ck.record(SurveyResponse, line, row, values)
 
     out.records = [r for _, r in _each(checker, rows, check)]
+    out.periods = {p for p in periods.values() if isinstance(p, Period)}
     problems.raise_if_any(checker.order)
     return out
