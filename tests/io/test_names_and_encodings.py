@@ -8,6 +8,7 @@ import csv
 import io
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -302,3 +303,9 @@ def test_ratings_and_surveys_of_other_periods_are_checked_then_let_go() -> None:
     with pytest.raises(DataFileError) as excinfo:
         surveys_of(open_table(io.StringIO(bad), "surveys", name="s.csv"), POLICY, within=q3)
     assert [(p.line, p.column) for p in excinfo.value.problems] == [(3, "response")]
+
+
+@pytest.mark.parametrize(("limit", "error"), [(0, medsales.InputError), ("5", TypeError)])
+def test_max_problems_must_be_a_positive_int(limit: Any, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        read_measurements(io.StringIO("employee_id,period,kpi,actual,target\n"), max_problems=limit)

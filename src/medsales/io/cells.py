@@ -199,7 +199,7 @@ class Problems:
     def raise_if_any(self, order: Mapping[str, int] | None = None) -> None:
         """Raise one :class:`DataFileError` listing the problems (sorted by line, then by
         ``order`` of their column), then how many more there were."""
-        if not self.kept:
+        if not len(self):
             return
         problems = list(self.kept)
         if order is not None:

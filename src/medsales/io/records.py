@@ -25,7 +25,7 @@ import attrs
 from pydantic import BaseModel
 
 from medsales.cohort.organisation import manager_cycles
-from medsales.errors import DataFileError, MedsalesError, Problem, wrong_type
+from medsales.errors import DataFileError, InputError, MedsalesError, Problem, wrong_type
 from medsales.io.cells import (
     COLUMNS,
     FALSE_WORDS,
@@ -85,8 +85,8 @@ def open_table(
 
 @attrs.define
 class Read:
-    """What a reader found: the records kept, the problems, and the periods the rows
-    cover (kept or not), for saying which periods the data has."""
+    """What a reader found: the records kept, and the periods the rows cover (kept or
+    not), for saying which periods the data has."""
 
     records: list[BaseModel] = attrs.Factory(list)
     periods: set[Period] = attrs.Factory(set)
@@ -340,6 +340,15 @@ def _each(
 
 
 def _problems(table: RawTable, max_problems: int) -> Problems:
+    if isinstance(max_problems, bool) or not isinstance(max_problems, int):
+        raise wrong_type("max_problems", max_problems, "an int")
+    if max_problems < 1:
+        raise InputError(
+            f"max_problems {max_problems} lists no problem",
+            path="max_problems",
+            value=max_problems,
+            expected="1 or more",
+        )
     return Problems(table.file, limit=max_problems)
 
 
