@@ -159,3 +159,8 @@ def one_line(
     line = {"kpi": kpi, "weight": 100, "basis": basis, "curve": curve}
     line.update(settings.pop("line", {}))
     return build(kpis=kpis, scorecards=[{"role": "rep", "lines": [line]}], **settings)
+
+
+NOT_APPLICABLE = ({"employee_id": "A", "period": "2026-Q3", "kpi": "sales", "applicable": False},)
+"""One row that falls in 2026-Q3 but scores nothing: A's appraisal stays incomplete
+(a period without any row is an error, SPEC §19)."""

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import medsales
-from builders import build
+from builders import NOT_APPLICABLE, build
 from medsales import CohortResult, appraise_cohort
 from medsales.catalog import DEMO_FILES, demo_file_text
 from medsales.io import csv as csvio
@@ -104,7 +104,10 @@ def test_appraisal_html_of_a_role_change_shows_each_segment() -> None:
 
 def test_an_incomplete_appraisal_says_why() -> None:
     cohort = appraise_cohort(
-        build(), employees=[{"employee_id": "A", "role": "rep"}], period="2026-Q3"
+        build(),
+        employees=[{"employee_id": "A", "role": "rep"}],
+        period="2026-Q3",
+        measurements=NOT_APPLICABLE,
     )
     a = cohort.appraisal("A")
     assert not a.complete

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 import medsales  # noqa: E402
-from builders import build  # noqa: E402
+from builders import NOT_APPLICABLE, build  # noqa: E402
 from medsales import (  # noqa: E402
     CohortResult,
     InputError,
@@ -100,7 +100,10 @@ def test_score_histogram_groups_only_by_team_or_role(demo: CohortResult) -> None
 
 def test_score_histogram_of_a_cohort_without_scores() -> None:
     cohort = appraise_cohort(
-        build(), employees=[{"employee_id": "A", "role": "rep"}], period="2026-Q3"
+        build(),
+        employees=[{"employee_id": "A", "role": "rep"}],
+        period="2026-Q3",
+        measurements=NOT_APPLICABLE,
     )
     ax = plots.score_histogram(cohort)
     assert bars(ax) == []
@@ -144,7 +147,10 @@ def test_waterfall_of_a_role_change_has_a_step_per_segment() -> None:
 
 def test_waterfall_needs_a_score() -> None:
     cohort = appraise_cohort(
-        build(), employees=[{"employee_id": "A", "role": "rep"}], period="2026-Q3"
+        build(),
+        employees=[{"employee_id": "A", "role": "rep"}],
+        period="2026-Q3",
+        measurements=NOT_APPLICABLE,
     )
     with pytest.raises(InputError, match="incomplete"):
         plots.contribution_waterfall(cohort.appraisal("A"))

@@ -204,10 +204,13 @@ def test_the_report_renders_in_a_headless_browser(report: str, tmp_path: Path) -
 
 
 def test_a_report_of_incomplete_and_of_no_appraisals() -> None:
-    from builders import build
+    from builders import NOT_APPLICABLE, build
 
     incomplete = appraise_cohort(
-        build(), employees=[{"employee_id": "A", "role": "rep"}], period="2026-Q3"
+        build(),
+        employees=[{"employee_id": "A", "role": "rep"}],
+        period="2026-Q3",
+        measurements=NOT_APPLICABLE,
     )
     report = render_report(incomplete)
     assert "1 (0 complete)" in " ".join(parse(report).text)
@@ -216,6 +219,7 @@ def test_a_report_of_incomplete_and_of_no_appraisals() -> None:
         build(),
         employees=[{"employee_id": "A", "role": "rep", "active_to": "2020-12-31"}],
         period="2026-Q3",
+        measurements=NOT_APPLICABLE,
     )
     document = parse(render_report(nobody))
     assert document.tags.count("details") == 0

@@ -122,8 +122,8 @@ def test_active_day_weights_for_a_mid_year_joiner() -> None:
     history = appraise_history(
         policy(rollup={"weights": "active_days"}),
         QUARTERS,
-        employees=roster("E1", E1="2026-05-01"),
-        measurements=rows({"E1": [None, "80", "90", "100"]}),
+        employees=roster("E1", "E2", E1="2026-05-01"),  # E2: data in every quarter
+        measurements=rows({"E1": [None, "80", "90", "100"], "E2": ["70", "70", "70", "70"]}),
     )
     r = history.rollup("E1", "2026")
     # Q1 not appraised; Q2 from 1 May: 61 days; Q3 92 days; Q4 92 days
@@ -144,8 +144,8 @@ def test_an_incomplete_period_is_named_and_left_out() -> None:
     history = appraise_history(
         pol,
         QUARTERS,
-        employees=roster("E1"),
-        measurements=rows({"E1": ["90", None, "80", "70"]}),
+        employees=roster("E1", "E2"),  # E2: data in every quarter
+        measurements=rows({"E1": ["90", None, "80", "70"], "E2": ["70", "70", "70", "70"]}),
     )
     q2 = history.series("E1")[1]
     assert not q2.complete

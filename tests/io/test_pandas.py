@@ -17,7 +17,7 @@ pd = pytest.importorskip("pandas")
 np = pytest.importorskip("numpy")
 
 import medsales  # noqa: E402
-from builders import build  # noqa: E402
+from builders import NOT_APPLICABLE, build  # noqa: E402
 from medsales import CohortResult, InputError, appraise_cohort  # noqa: E402
 from medsales.catalog import DEMO_FILES, demo_file_text  # noqa: E402
 from medsales.io import csv as csvio  # noqa: E402
@@ -374,7 +374,7 @@ def test_an_incomplete_appraisal_has_no_score() -> None:
     cohort = appraise_frames(
         build(),
         employees=pd.DataFrame({"employee_id": ["A"], "role": ["rep"]}),
-        measurements=pd.DataFrame(columns=["employee_id", "period", "kpi", "actual"]),
+        measurements=pd.DataFrame(NOT_APPLICABLE),
         period="2026-Q3",
     )
     exact = summary_frame(cohort)
@@ -427,7 +427,7 @@ def test_empty_frames_out() -> None:
         employees=pd.DataFrame(
             {"employee_id": ["A"], "role": ["rep"], "active_to": ["2020-01-01"]}
         ),
-        measurements=pd.DataFrame(columns=["employee_id", "period", "kpi"]),
+        measurements=pd.DataFrame(NOT_APPLICABLE),
         period="2026-Q3",
     )
     assert cohort.appraisals == ()
@@ -503,3 +503,18 @@ def test_demo_frames_load_the_demo_in_one_line() -> None:
     assert pd.api.types.is_string_dtype(frames["measurements"]["actual"])
     cohort = appraise_frames(POLICY, period="2026-Q4", **frames)
     assert cohort.to_json() == demo_records().to_json()
+
+
+def test_every_bad_cell_of_every_frame_is_listed_at_once() -> None:
+    frames = demo_frames(dtype=str)
+    frames["measurements"].loc[3, "actual"] = "abc"
+    frames["measurements"].loc[7, "kpi"] = "revenue"
+    frames["incidents"].loc[1, "severity"] = "dreadful"
+    with pytest.raises(InputError, match="3 problems in the frames") as excinfo:
+        appraise_frames(POLICY, period="2026-Q4", **frames)
+    assert [p.path for p in excinfo.value.problems] == [
+        "measurements[3].actual",
+        "measurements[7].kpi",
+        "incidents[1].severity",
+    ]
+    assert excinfo.value.path == "measurements[3].actual"

@@ -122,15 +122,33 @@ def test_unknown_output_is_refused() -> None:
         )
 
 
-def test_goals_are_passed_on_or_refused_clearly() -> None:
-    import inspect
+def test_goals_are_read_as_appraise_cohort_reads_them() -> None:
+    """A goals frame feeds the goals-derived KPI exactly as goal records do (SPEC §16)."""
+    from medsales.catalog import goals_example_policy
+    from medsales.io.csv import read_employees, read_goals, read_measurements
 
+    policy = goals_example_policy()
     given = frames(dtype=str, keep_default_na=False)
-    if "goals" in inspect.signature(medsales.appraise_cohort).parameters:
-        pytest.skip("appraise_cohort reads goals")
-    with pytest.raises(medsales.InputError, match="goals") as info:
-        appraise_partition(POLICY, "2026-Q4", goals=pd.DataFrame(), **given)
-    assert info.value.path == "goals"
+    goals = pd.read_csv(io.StringIO(demo_file_text("goals")), dtype=str, keep_default_na=False)
+    got = appraise_partition(policy, "2026-Q4", goals=goals, **given)
+    cohort = medsales.appraise_cohort(
+        policy,
+        employees=read_employees(io.StringIO(demo_file_text("employees"))),
+        measurements=read_measurements(io.StringIO(demo_file_text("measurements"))),
+        incidents=medsales.io.csv.read_incidents(io.StringIO(demo_file_text("incidents"))),
+        ratings=medsales.io.csv.read_ratings(io.StringIO(demo_file_text("ratings"))),
+        surveys=medsales.io.csv.read_surveys(io.StringIO(demo_file_text("surveys"))),
+        goals=read_goals(io.StringIO(demo_file_text("goals"))),
+        period="2026-Q4",
+    )
+    scores = {a.employee_id: a.score for a in cohort.appraisals}
+    assert {r.employee_id: r.score for r in got.itertuples()} == scores
+    marketing = [a for a in cohort.appraisals if a.role == "marketing_specialist"]
+    assert marketing
+    assert all(
+        any(line.kpi == "goal_progress" and line.status == "scored" for line in a.lines)
+        for a in marketing
+    )
 
 
 def test_bad_input_is_the_cohort_error() -> None:

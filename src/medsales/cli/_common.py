@@ -85,6 +85,17 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool, demo: bool = 
     )
     add_lang(parser)
     parser.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="the encoding of CSV inputs: utf-8 (default, with or without BOM) or gb18030 "
+        "(which covers GBK)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="a scorecard KPI that no one has data for is an error, not a warning",
+    )
+    parser.add_argument(
         "--no-distribution",
         action="store_true",
         help="leave grades as scored, even if the policy has a distribution",
@@ -96,6 +107,28 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool, demo: bool = 
         help="people whose role has no scorecard: an error (default), or left out and listed",
     )
     add_problem_options(parser)
+    parser.add_argument(
+        "--max-problems",
+        type=_positive,
+        default=MAX_PROBLEMS,
+        metavar="N",
+        help=f"list at most N problems of each input file (default {MAX_PROBLEMS:,})",
+    )
+
+
+MAX_PROBLEMS = 1000
+"""The problems of one input file listed before the rest are counted (as
+``medsales.io.cells.MAX_PROBLEMS``, which ``--help`` does not import)."""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not 1 or more")
+    return value
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:

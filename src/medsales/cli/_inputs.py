@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import io
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from medsales.catalog import DEMO_FILES, DEMO_GOALS_FILE, default_policy, demo_file_text
-from medsales.cli._common import UsageError
-from medsales.cohort.appraise import CohortResult, Unscored, appraise_cohort
+from medsales.cli._common import MAX_PROBLEMS, UsageError, count
+from medsales.cohort.appraise import CohortResult, Unscored, appraise_cohort, no_rows_error
+from medsales.engine.periodic import required_period
 from medsales.engine.results import Appraisal
 from medsales.errors import DataFileError, InputError, Problem
-from medsales.io import csv as csvio
+from medsales.io import records
+from medsales.io.records import open_table
 from medsales.periods import Period
 from medsales.policy.io import load_policy
 from medsales.policy.models import GoalsDerive, Policy
@@ -20,30 +22,61 @@ from medsales.policy.models import GoalsDerive, Policy
 _PROGRESS_FROM = 200  # people: below that a run takes well under a second
 
 
+_OPTIONS: Final = {
+    "employees": "--employees",
+    "measurements": "--measurements",
+    "incidents": "--incidents",
+    "ratings": "--ratings",
+    "surveys": "--surveys",
+    "goals": "--goals",
+}
+
+
 class Inputs:
-    """The records of the input files (the five of SPEC §10 and goals), read and checked
-    together."""
+    """The records of the five files, read and checked together.
 
-    def __init__(self, policy: Policy, sources: dict[str, tuple[Any, str]]) -> None:
+    With ``within``, rows of measurements, ratings and surveys outside that period are
+    checked as they are read, then let go: memory holds only the rows of the period.
+    ``periods`` are the periods of every row read (kept or not), ``measurement_periods``
+    those of the measurements; ``files`` names each input that was given.
+    """
+
+    def __init__(
+        self,
+        policy: Policy,
+        sources: dict[str, tuple[Any, str]],
+        *,
+        encoding: str = "utf-8",
+        max_problems: int = MAX_PROBLEMS,
+        within: Period | None = None,
+    ) -> None:
         problems: list[Problem] = []
+        self.files = {kind: name for kind, (_, name) in sources.items()}
+        self.periods: set[Period] = set()
 
-        def read(kind: str, reader: Callable[..., Any], **kw: Any) -> Any:
+        def read(kind: str, reader: Callable[..., Any], *args: Any, **kw: Any) -> Any:
             if kind not in sources:
                 return ()
             source, name = sources[kind]
             try:
-                return reader(source, policy=policy, name=name, **kw)
+                table = open_table(source, kind, name=name, encoding=encoding)
+                found = reader(table, policy, *args, max_problems=max_problems, **kw)
             except DataFileError as exc:
                 problems.extend(exc.problems or [Problem(exc.message, file=name)])
                 return ()
+            if isinstance(found, records.Read):
+                self.periods.update(found.periods)
+                return tuple(found.records)
+            return tuple(found)
 
-        self.employees = read("employees", csvio.read_employees)
+        self.employees = read("employees", records.employees_of)
         ids = {e.employee_id for e in self.employees} if self.employees else None
-        self.measurements = read("measurements", csvio.read_measurements, employee_ids=ids)
-        self.incidents = read("incidents", csvio.read_incidents, employee_ids=ids)
-        self.ratings = read("ratings", csvio.read_ratings, employee_ids=ids)
-        self.surveys = read("surveys", csvio.read_surveys, employee_ids=ids)
-        self.goals = read("goals", csvio.read_goals, employee_ids=ids)
+        self.measurements = read("measurements", records.measurements_of, ids, within=within)
+        self.measurement_periods = set(self.periods)
+        self.incidents = read("incidents", records.incidents_of, ids)
+        self.ratings = read("ratings", records.ratings_of, ids, within=within)
+        self.surveys = read("surveys", records.surveys_of, ids, within=within)
+        self.goals = read("goals", records.goals_of, ids)
         if problems:
             files = sorted({p.file for p in problems if p.file})
             raise DataFileError(
@@ -54,12 +87,20 @@ class Inputs:
 
 
 def read_files(args: argparse.Namespace, policy: Policy) -> Inputs:
+    """The input files named on the command line; with ``--period``, only its rows kept."""
     sources: dict[str, tuple[Any, str]] = {}
     for kind in (*DEMO_FILES, DEMO_GOALS_FILE):
         path = getattr(args, kind, None)
         if path is not None:
             sources[kind] = (path, path)
-    return Inputs(policy, sources)
+    period = getattr(args, "period", None)
+    return Inputs(
+        policy,
+        sources,
+        encoding=getattr(args, "encoding", "utf-8"),
+        max_problems=getattr(args, "max_problems", MAX_PROBLEMS),
+        within=None if period is None else required_period(policy, period),
+    )
 
 
 def demo_inputs(policy: Policy) -> Inputs:
@@ -75,17 +116,52 @@ def demo_inputs(policy: Policy) -> Inputs:
 
 
 def latest_complete_quarter(inputs: Inputs, policy: Policy) -> Period:
-    months = [
-        Period.parse(r.period, policy.fiscal_year_start, policy.fiscal_year_named_by)
-        for r in inputs.measurements
-    ]
-    if not months:
+    months = inputs.measurement_periods
+    if not inputs.measurements or not months:
         raise InputError("the data have no measurements to choose a period from")
     last = max(p.end for p in months)
     quarter = Period.containing(
         last, "quarter", policy.fiscal_year_start, policy.fiscal_year_named_by
     )
     return quarter if quarter.end == last else quarter.previous()
+
+
+def coverage_lines(cohort: CohortResult, inputs: Inputs) -> list[str]:
+    """What no one had data for (SPEC §19): each scorecard KPI without a value, and the
+    conduct rules when no incidents file was given."""
+    lines = []
+    if "incidents" not in inputs.files and cohort.policy.conduct_rules:
+        lines.append(
+            "--incidents was not given: no conduct rule was applied (no deduction, cap or "
+            "veto); give an incidents file, with a header only if there were none"
+        )
+    for c in cohort.coverage:
+        given = inputs.files.get(c.source)
+        where = f"{given} has no row of it" if given else f"{_OPTIONS[c.source]} was not given"
+        how = (
+            "its weight went to the other lines" if c.handled == "redistributed" else "it scored 0"
+        )
+        lines.append(
+            f"no one has a value for KPI {c.kpi!r} in {cohort.period.label} (it comes from "
+            f"the {c.source} file: {where}); {how} in {count(c.appraisals, 'appraisal')}"
+        )
+    return lines
+
+
+def warn_coverage(
+    cohort: CohortResult, inputs: Inputs, stderr: TextIO, *, strict: bool, quiet: bool = False
+) -> None:
+    """Say, on stderr, every input that no one had data from (unless ``quiet``: a command
+    about one employee); with ``strict``, make it an error."""
+    lines = coverage_lines(cohort, inputs)
+    if lines and strict:
+        raise InputError(
+            f"{count(len(lines), 'input')} without data (--strict)",
+            problems=[Problem(line) for line in lines],
+        )
+    if not quiet:
+        for line in lines:
+            print(f"medsales: warning: {line}", file=stderr)
 
 
 def run_cohort(
@@ -95,8 +171,14 @@ def run_cohort(
     *,
     distribution: bool,
     stderr: TextIO,
+    strict: bool = False,
+    quiet: bool = False,
     unscored: Unscored = "error",
 ) -> CohortResult:
+    """The cohort of the inputs; coverage warnings (or, ``strict``, errors) on stderr."""
+    within = required_period(policy, period)
+    if not (inputs.measurements or inputs.ratings or inputs.surveys or inputs.goals):
+        raise no_rows_error(policy, within, (p.label for p in inputs.periods))
     progress = None
     if stderr.isatty():
 
@@ -105,7 +187,7 @@ def run_cohort(
                 end = "\n" if done == total else ""
                 print(f"\rappraising {done}/{total}", end=end, file=stderr, flush=True)
 
-    return appraise_cohort(
+    cohort = appraise_cohort(
         policy,
         employees=inputs.employees,
         measurements=inputs.measurements,
@@ -113,14 +195,16 @@ def run_cohort(
         ratings=inputs.ratings,
         surveys=inputs.surveys,
         goals=inputs.goals,
-        period=period,
+        period=within,
         distribution=distribution,
         progress=progress,
         unscored=unscored,
     )
+    warn_coverage(cohort, inputs, stderr, strict=strict, quiet=quiet)
+    return cohort
 
 
-def cohort_of(args: argparse.Namespace, err: TextIO) -> CohortResult:
+def cohort_of(args: argparse.Namespace, err: TextIO, *, quiet: bool = False) -> CohortResult:
     """The cohort of the input files, or of the demo data with ``--demo``."""
     policy = load(args.policy)
     if args.demo:
@@ -141,13 +225,15 @@ def cohort_of(args: argparse.Namespace, err: TextIO) -> CohortResult:
         period,
         distribution=not args.no_distribution,
         stderr=err,
-        unscored=args.unscored,
+        strict=getattr(args, "strict", False),
+        quiet=quiet,
+        unscored=getattr(args, "unscored", "error"),
     )
 
 
 def one(args: argparse.Namespace, err: TextIO) -> tuple[Policy, Appraisal]:
     """The appraisal of ``args.employee_id`` from the files, or from the demo data."""
-    cohort = cohort_of(args, err)
+    cohort = cohort_of(args, err, quiet=True)  # the cohort's coverage is for appraise
     return cohort.policy, cohort.appraisal(args.employee_id)
 
 

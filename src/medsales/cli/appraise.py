@@ -167,6 +167,7 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         distribution=not args.no_distribution,
         stderr=err,
         unscored=args.unscored,
+        strict=args.strict,
     )
     if fmt == "xlsx":
         write_results_xlsx(args.out, cohort, args.lang)

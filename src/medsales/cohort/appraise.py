@@ -45,7 +45,16 @@ from medsales.policy.models import (
 )
 from medsales.policy.records import Employee, Goal, MeasurementRow, Rating, SurveyResponse
 
-__all__ = ["CohortResult", "GroupSummary", "NotAppraised", "Unscored", "appraise_cohort"]
+__all__ = [
+    "CohortResult",
+    "Coverage",
+    "GroupSummary",
+    "NotAppraised",
+    "Unscored",
+    "appraise_cohort",
+    "coverage_of",
+    "no_rows_error",
+]
 
 Unscored = Literal["error", "skip"]
 """What :func:`appraise_cohort` does with someone whose role has no scorecard (SPEC §15)."""
@@ -137,6 +146,99 @@ class NotAppraised:
         }
 
 
+@attrs.frozen
+class Coverage:
+    """A scorecard KPI that no one appraised has a value for (SPEC §19): its input was
+    left out or has no row of the period, so its weight went to the other lines
+    (``handled = "redistributed"``) or it scored 0 (``"zero"``) for everyone."""
+
+    kpi: str
+    source: str
+    appraisals: int
+    handled: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready data."""
+        return {
+            "kpi": self.kpi,
+            "source": self.source,
+            "appraisals": self.appraisals,
+            "handled": self.handled,
+        }
+
+
+_MISSING_NOTES = {"missing_redistributed": "redistributed", "missing_zero": "zero"}
+
+
+def source_of(policy: Policy, kpi_id: str) -> str:
+    """The input a KPI's values come from: ``measurements``, ``surveys``, ``ratings``
+    (a team KPI: the source of the KPI it rolls up)."""
+    seen: set[str] = set()
+    while kpi_id not in seen:
+        seen.add(kpi_id)
+        derive = policy.kpi(kpi_id).derive
+        if derive is None:
+            return "measurements"
+        if isinstance(derive, TeamDerive):
+            kpi_id = derive.kpi
+            continue
+        return "surveys" if isinstance(derive, SurveyDerive) else "ratings"
+    return "measurements"  # pragma: no cover - the policy refuses circular team KPIs
+
+
+def coverage_of(policy: Policy, appraisals: Iterable[Appraisal]) -> tuple[Coverage, ...]:
+    """The scorecard KPIs for which no appraisal had a value, sorted by KPI id."""
+    lines: dict[str, list[str | None]] = {}
+    for a in appraisals:
+        parts = [s.appraisal for s in a.segments] if a.segments else [a]
+        for part in parts:
+            for line in part.lines:
+                missing = next(
+                    (_MISSING_NOTES[n.code] for n in line.notes if n.code in _MISSING_NOTES),
+                    None,
+                )
+                lines.setdefault(line.kpi, []).append(missing)
+    out = []
+    for kpi_id in sorted(lines):
+        marks = lines[kpi_id]
+        if all(m is not None for m in marks):
+            handled = "redistributed" if "redistributed" in marks else "zero"
+            out.append(Coverage(kpi_id, source_of(policy, kpi_id), len(marks), handled))
+    return tuple(out)
+
+
+def _listing(labels: list[str]) -> str:
+    if len(labels) <= 8:
+        return ", ".join(labels)
+    return f"{', '.join(labels[:3])}, …, {', '.join(labels[-2:])} ({len(labels)} periods)"
+
+
+def no_rows_error(policy: Policy, period: Period, labels: Iterable[str]) -> InputError:
+    """The error for a period in which no row of any kind falls, naming the periods the
+    data covers."""
+    periods: set[Period] = set()
+    for label in labels:
+        try:
+            periods.add(Period.parse(label, policy.fiscal_year_start, policy.fiscal_year_named_by))
+        except MedsalesError:  # pragma: no cover - the rows were checked
+            continue
+    if periods:
+        ordered = sorted(periods, key=lambda p: (p.start, p.end))
+        covers = (
+            f"the data covers {min(p.start for p in ordered)} to "
+            f"{max(p.end for p in ordered)}: {_listing([p.label for p in ordered])}"
+        )
+    else:
+        covers = "the data has no rows of any period"
+    return InputError(
+        f"no measurement, rating, survey or goal row falls in {period.label} "
+        f"({period.start} – {period.end}); {covers}",
+        path="period",
+        value=period.label,
+        expected="a period the data covers",
+    )
+
+
 def _one_of(ids: list[str]) -> str:
     """The valid ids for an error message: all of a few, the ends of many (a department's
     thousand ids would bury the message)."""
@@ -161,6 +263,8 @@ class CohortResult:
     by_role: tuple[GroupSummary, ...]
     not_appraised: tuple[NotAppraised, ...] = ()
     """People active in the period who were left out (``unscored="skip"``), by id."""
+    coverage: tuple[Coverage, ...] = ()
+    """Scorecard KPIs no one appraised had a value for (SPEC §19), by KPI id."""
     engine: Mapping[str, str] | None = attrs.field(default=ENGINE, eq=False, repr=False)
     """The engine that wrote the document (see :attr:`Appraisal.engine`)."""
 
@@ -206,6 +310,7 @@ class CohortResult:
             "grades": dict(self.grades),
             "by_team": [s.to_dict() for s in self.by_team],
             "by_role": [s.to_dict() for s in self.by_role],
+            "coverage": [c.to_dict() for c in self.coverage],
             "appraisals": [a.to_dict() for a in self.appraisals],
             "not_appraised": [n.to_dict() for n in self.not_appraised],
         }
@@ -302,6 +407,7 @@ def appraise_cohort(
     progress: Callable[[int, int], None] | None = None,
     unscored: Unscored = "error",
     goals: Iterable[Goal | Mapping[str, Any]] = (),
+    require_rows: bool = True,
 ) -> CohortResult:
     """Appraise every employee of a roster who is active in ``period``.
 
@@ -315,6 +421,12 @@ def appraise_cohort(
     error with ``unscored="error"`` (the default); with ``"skip"`` they are not appraised
     and are listed in :attr:`CohortResult.not_appraised` with the reason. Their rows still
     count where others' KPIs read them (a manager's team roll-up).
+
+    With ``require_rows`` (the default), a period in which no measurement, rating, survey
+    or goal row falls is an error naming the periods the data covers (SPEC §19);
+    :func:`~medsales.appraise_history` passes False, and names such a period in its
+    roll-ups instead. The result's ``coverage`` names every scorecard KPI that no one had
+    a value for.
     """
     require_policy(policy)
     if unscored not in ("error", "skip"):
@@ -331,21 +443,25 @@ def appraise_cohort(
             organisation = Organisation.build((e for _, e in roster), within)
             # every row is checked as it is read; only the period's rows are kept
             check = _RowCheck(policy, within, organisation.manager_of)
+            rows = validate_records(
+                MeasurementRow, measurements, "measurements", keep=check.measurement
+            )
+            kept_surveys = validate_records(SurveyResponse, surveys, "surveys", keep=check.survey)
+            kept_ratings = validate_records(Rating, ratings, "ratings", keep=check.rating)
             return _appraise_cohort(
                 policy,
                 employees=roster,
                 organisation=organisation,
                 period=within,
-                rows=validate_records(
-                    MeasurementRow, measurements, "measurements", keep=check.measurement
-                ),
+                rows=rows,
                 incidents=normalize_incidents(incidents),
-                surveys=validate_records(SurveyResponse, surveys, "surveys", keep=check.survey),
-                ratings=validate_records(Rating, ratings, "ratings", keep=check.rating),
+                surveys=kept_surveys,
+                ratings=kept_ratings,
                 goals=goals_book(policy, goals, known=organisation.manager_of),
                 distribution=distribution,
                 progress=progress,
                 unscored=unscored,
+                labels=check.labels if require_rows else None,
             )
     except MedsalesError:
         raise
@@ -388,20 +504,24 @@ class _RowCheck:
     policy: Policy
     period: Period
     known: Mapping[str, Any]
+    labels: set[str] = attrs.field(factory=set)
 
     def measurement(self, i: int, row: MeasurementRow) -> bool:
         _check_known(self.known, row.employee_id, f"measurements[{i}].employee_id")
+        self.labels.add(row.period)
         return measurement_period(self.policy, i, row, self.period) is not None
 
     def survey(self, i: int, row: SurveyResponse) -> bool:
         _check_known(self.known, row.employee_id, f"surveys[{i}].employee_id")
         _check_derived(self.policy, row.kpi, f"surveys[{i}].kpi", SurveyDerive)
+        self.labels.add(row.period)
         return row_period(self.policy, row.period, self.period, f"surveys[{i}].period") is not None
 
     def rating(self, i: int, row: Rating) -> bool:
         _check_known(self.known, row.employee_id, f"ratings[{i}].employee_id")
         _check_known(self.known, row.rater_id, f"ratings[{i}].rater_id")
         _check_derived(self.policy, row.kpi, f"ratings[{i}].kpi", RatingsDerive)
+        self.labels.add(row.period)
         return row_period(self.policy, row.period, self.period, f"ratings[{i}].period") is not None
 
 
@@ -500,6 +620,15 @@ class _Derived:
         return result
 
 
+def _goals_in(goals: GoalBook, period: Period) -> bool:
+    """Whether a goal's period is, lies in or contains the appraised period."""
+    return any(
+        (period.start <= p.start and p.end <= period.end)
+        or (p.start <= period.start and period.end <= p.end)
+        for p in goals.periods.values()
+    )
+
+
 def _appraise_cohort(
     policy: Policy,
     *,
@@ -514,9 +643,12 @@ def _appraise_cohort(
     distribution: bool,
     progress: Callable[[int, int], None] | None,
     unscored: Unscored = "error",
+    labels: Iterable[str] | None = (),
 ) -> CohortResult:
     known = organisation.manager_of
     unscored_roles = _check_roles_and_incidents(policy, employees, incidents, known, unscored)
+    if labels is not None and not (rows or surveys or ratings or _goals_in(goals, period)):
+        raise no_rows_error(policy, period, labels)
     grouped = group_rows(policy, rows, period)
     spans_of, left_out = _leave_out(_spans_of(employees, known, period), unscored_roles)
     derived = _Derived(policy, organisation, grouped, surveys, ratings, goals, period)
@@ -561,6 +693,7 @@ def _appraise_cohort(
         ),
         by_role=_summaries(policy, appraisals, lambda a: a.role),
         not_appraised=tuple(sorted(left_out, key=lambda n: n.employee_id)),
+        coverage=coverage_of(policy, appraisals),
     )
 
 

@@ -22,7 +22,7 @@ from medsales.numbers import display, engine_context, quantize
 from medsales.periods import Period
 from medsales.policy.history import Alert
 from medsales.policy.models import Incident, Policy
-from medsales.policy.records import Employee, MeasurementRow, Rating, SurveyResponse
+from medsales.policy.records import Employee, Goal, MeasurementRow, Rating, SurveyResponse
 
 __all__ = [
     "NOT_GRADED",
@@ -508,11 +508,14 @@ def appraise_history(
     incidents: Iterable[Incident | Mapping[str, Any]] = (),
     surveys: Iterable[SurveyResponse | Mapping[str, Any]] = (),
     ratings: Iterable[Rating | Mapping[str, Any]] = (),
+    goals: Iterable[Goal | Mapping[str, Any]] = (),
     distribution: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> History:
     """Appraise every period of ``periods`` as :func:`~medsales.appraise_cohort` does, with
-    the same inputs, and return the :class:`History` (periods sorted, each once).
+    the same inputs (``goals`` too, SPEC §16), and return the :class:`History` (periods
+    sorted, each once). A period in which no row falls is appraised (everyone incomplete)
+    and named in the roll-ups, not refused.
 
     ``progress(done, total)`` is called after each period.
     """
@@ -545,17 +548,20 @@ def appraise_history(
             )
     # the inputs are read once and shared by every period
     roster = list(employees)
-    rows = {
+    rows: dict[str, Any] = {
         "employees": roster,
         "measurements": list(measurements),
         "incidents": list(incidents),
         "surveys": list(surveys),
         "ratings": list(ratings),
+        "goals": list(goals),
     }
     cohorts = []
     for period in wanted:
         cohorts.append(
-            appraise_cohort(policy, period=period, distribution=distribution, **rows)  # type: ignore[arg-type]
+            appraise_cohort(
+                policy, period=period, distribution=distribution, require_rows=False, **rows
+            )
         )
         if progress is not None:
             progress(len(cohorts), len(wanted))

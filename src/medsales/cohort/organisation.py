@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import attrs
 
@@ -11,7 +12,48 @@ from medsales.errors import InputError
 from medsales.periods import Period
 from medsales.policy.records import Employee
 
-__all__ = ["Organisation"]
+__all__ = ["Organisation", "manager_cycles"]
+
+_W = TypeVar("_W")
+
+
+def manager_cycles(
+    managers: Mapping[str, Sequence[tuple[_W, str]]],
+) -> list[tuple[_W, list[str]]]:
+    """Every management cycle once: the link that closes it (its ``where``, e.g. a line)
+    and the chain of ids, first id repeated at the end.
+
+    ``managers`` maps an employee to their manager links ``(where, manager_id)``. A
+    depth-first walk up the links; a node explored once is never walked again, so a roster
+    of any size is walked in linear time.
+
+    >>> manager_cycles({"A": [(1, "B")], "B": [(2, "A")], "C": [(3, "A")]})
+    [(2, ['A', 'B', 'A'])]
+    """
+    found: list[tuple[_W, list[str]]] = []
+    reported: set[frozenset[str]] = set()
+    done: set[str] = set()
+    for start in sorted(managers):
+        if start in done:
+            continue
+        path = [start]
+        stack = [iter(managers[start])]
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                stack.pop()
+                done.add(path.pop())
+                continue
+            where, manager = step
+            if manager in path:
+                cycle = path[path.index(manager) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    found.append((where, [*cycle, manager]))
+            elif manager in managers and manager not in done:
+                path.append(manager)
+                stack.append(iter(managers[manager]))
+    return found
 
 
 @attrs.frozen
@@ -47,20 +89,16 @@ class Organisation:
                 value=[m for _, m in unknown],
                 expected="the employee_id of an employee in the roster, or empty for the top",
             )
-        for start in manager_of:
-            seen: list[str] = []
-            node: str | None = start
-            while node is not None:
-                if node in seen:
-                    cycle = [*seen[seen.index(node) :], node]
-                    raise InputError(
-                        "the managers form a cycle: " + " → ".join(cycle),
-                        path="employees.manager_id",
-                        value=cycle,
-                        expected="a tree: every chain of managers ends at someone with none",
-                    )
-                seen.append(node)
-                node = manager_of[node]
+        links = {eid: [(eid, m)] for eid, m in manager_of.items() if m is not None}
+        cycles = manager_cycles(links)
+        if cycles:
+            cycle = cycles[0][1]
+            raise InputError(
+                "the managers form a cycle: " + " → ".join(cycle),
+                path="employees.manager_id",
+                value=cycle,
+                expected="a tree: every chain of managers ends at someone with none",
+            )
         reports: dict[str, list[str]] = {eid: [] for eid in manager_of}
         for eid, m in manager_of.items():
             if m is not None:

@@ -249,6 +249,21 @@ def cohort_json_schema() -> dict[str, Any]:
             "by_team": {"type": "array", "items": {"$ref": "#/$defs/summary"}},
             "by_role": {"type": "array", "items": {"$ref": "#/$defs/summary"}},
             "appraisals": {"type": "array", "items": {"$ref": "#/$defs/appraisal"}},
+            "coverage": {
+                "type": "array",
+                "description": "scorecard KPIs no one appraised had a value for (SPEC §19)",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["kpi", "source", "appraisals", "handled"],
+                    "properties": {
+                        "kpi": {"type": "string"},
+                        "source": {"type": "string"},
+                        "appraisals": {"type": "integer", "minimum": 0},
+                        "handled": {"enum": ["redistributed", "zero"]},
+                    },
+                },
+            },
             "not_appraised": {
                 "type": "array",
                 "description": "people left out (unscored = skip), and why",

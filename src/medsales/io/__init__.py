@@ -1,4 +1,5 @@
-"""Interchange: the CSV files of SPEC §10 in, atomic files out.
+"""Interchange: the tables of SPEC §10 and §19 in (CSV files in UTF-8 or GB18030, Excel
+sheets, English or Chinese headers, wide 考核表 sheets), atomic files out.
 
 Readers validate every row before returning anything: a file with bad rows raises one
 :class:`~medsales.errors.DataFileError` listing every problem with file, line, column and

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Final
@@ -32,9 +32,11 @@ except ImportError as exc:
 from medsales.cohort.appraise import CohortResult, Unscored, appraise_cohort
 from medsales.cohort.history import History
 from medsales.engine.results import Appraisal, LineResult
-from medsales.errors import InputError
-from medsales.io.csv import FALSE_WORDS, RATINGS_COLUMNS, SURVEYS_COLUMNS, TRUE_WORDS
-from medsales.numbers import MAX_ID, display, to_decimal
+from medsales.errors import DataFileError, InputError, Problem
+from medsales.io import records
+from medsales.io.cells import RATINGS_COLUMNS, SURVEYS_COLUMNS
+from medsales.io.sources import CellError, RawTable, text_of
+from medsales.numbers import display
 from medsales.periods import Period
 from medsales.policy.models import Policy
 
@@ -112,14 +114,16 @@ _BREAKDOWN_NUMBERS: Final = frozenset(
 )
 
 
-class _Absent:
-    """An empty cell: the record's default applies."""
-
-
-_ABSENT: Final = _Absent()
-
-
-# --------------------------------------------------------------------------- cells
+_DATES: Final = frozenset({"active_from", "active_to", "date"})
+_REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
+    "employees": ("employee_id", "role"),
+    "measurements": ("employee_id", "period", "kpi"),
+    "incidents": ("employee_id", "rule", "severity"),
+    "ratings": RATINGS_COLUMNS,
+    "surveys": SURVEYS_COLUMNS,
+    "goals": ("goal_id", "employee_id", "period"),
+}
+"""The columns a frame must have: those without which no row can be a record."""
 
 
 def _missing(value: object) -> bool:
@@ -134,135 +138,27 @@ def _missing(value: object) -> bool:
     return False
 
 
-def _text(value: object, path: str) -> object:
-    """An id or a text cell: strings stripped; integers (and whole floats, as a column of
-    ids with gaps becomes float64) written out in digits."""
-    if isinstance(value, str):
-        return value.strip() or _ABSENT
-    if isinstance(value, bool | np.bool_):
-        return bool(value)  # refused by the record, with its path
-    if isinstance(value, int | np.integer):
-        return str(int(value)) if abs(int(value)) < _LONGEST_ID else value  # refused later
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value)) if abs(float(value)) < _LONGEST_ID else value
-    return value
-
-
-_LONGEST_ID = 10**MAX_ID
-"""An int with more digits than an id may have is refused by the record, not written out."""
-
-
-def _number(value: object, path: str) -> object:
-    """An exact number: text and Decimals as written, floats through their shortest repr."""
-    if isinstance(value, str):
-        return value.strip() or _ABSENT
-    if isinstance(value, bool | np.bool_):
-        return bool(value)  # refused by the record, with its path
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float):  # float64 included: numpy's float64 is a float
-        return to_decimal(float(value), path=path)
-    if isinstance(value, np.floating):  # float32 and float16: their own shortest repr
-        return to_decimal(str(value), path=path)
-    return value
-
-
-def _date(value: object, path: str) -> object:
-    """A date: a date, a datetime64 or Timestamp at midnight, or ISO text (2026-10-01)."""
-    if isinstance(value, str):
-        return value.strip() or _ABSENT
+def _cell(value: object, *, dates: bool) -> str:
+    """A frame cell as the text a CSV cell would hold (``CellError`` when it has none)."""
+    if _missing(value):
+        return ""
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None or value.time() != dt.time():
-            raise InputError(
-                f"{value} has a time of day or a time zone",
-                path=path,
-                value=value,
-                expected="a date (a datetime64 at midnight, a date or ISO text 2026-10-01)",
-            )
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raise InputError(
-        f"{value!r} is not a date",
-        path=path,
-        value=value,
-        expected="a date (a datetime64 at midnight, a date or ISO text 2026-10-01)",
-    )
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, np.bool_ | np.integer):
+        value = value.item()
+    elif isinstance(value, float):
+        value = float(value)  # float64 included
+    elif isinstance(value, np.floating):
+        value = Decimal(str(value))  # float32 and float16: their own shortest repr
+    if dates and not isinstance(value, str | dt.date):
+        raise CellError(f"{value!r} is not a date")
+    return text_of(value, dates=dates)
 
 
-def _boolean(value: object, path: str) -> object:
-    """``applicable``: a bool, 1 or 0, or the words the CSV files accept."""
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if not word:
-            return _ABSENT
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-    elif isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
-        return bool(value)
-    raise InputError(
-        f"{value!r} is not true or false",
-        path=path,
-        value=value,
-        expected="a bool, 1 or 0, or true, false, yes, no, 是 or 否",
-    )
-
-
-_Cell = Callable[[object, str], object]
-_KINDS: Final[Mapping[str, Mapping[str, _Cell]]] = {
-    "employees": {
-        "employee_id": _text,
-        "name": _text,
-        "role": _text,
-        "manager_id": _text,
-        "active_from": _date,
-        "active_to": _date,
-    },
-    "measurements": {
-        "employee_id": _text,
-        "period": _text,
-        "kpi": _text,
-        "actual": _number,
-        "target": _number,
-        "weight": _number,
-        "applicable": _boolean,
-    },
-    "incidents": {
-        "employee_id": _text,
-        "rule": _text,
-        "severity": _text,
-        "date": _date,
-        "note": _text,
-    },
-    "ratings": {
-        "employee_id": _text,
-        "period": _text,
-        "kpi": _text,
-        "rater_id": _text,
-        "rater_group": _text,
-        "rating": _number,
-    },
-    "surveys": {"employee_id": _text, "period": _text, "kpi": _text, "response": _number},
-}
-"""How each column's cells are read; the columns are those of the CSV files."""
-_REQUIRED: Final[Mapping[str, tuple[str, ...]]] = {
-    "employees": ("employee_id", "role"),
-    "measurements": ("employee_id", "period", "kpi"),
-    "incidents": ("employee_id", "rule", "severity"),
-    "ratings": RATINGS_COLUMNS,
-    "surveys": SURVEYS_COLUMNS,
-}
-"""The columns a frame must have: those without which no row can be a record."""
-
-
-def _rows(frame: object, name: str) -> list[dict[str, object]]:
-    """The frame's rows as mappings for the records, empty cells left out."""
+def _table(frame: object, name: str) -> RawTable:
+    """A frame as a raw table: its columns, and its rows by position from 0."""
     if not isinstance(frame, pd.DataFrame):
         raise InputError(
             f"{name} must be a pandas DataFrame, not {type(frame).__name__}",
@@ -270,45 +166,65 @@ def _rows(frame: object, name: str) -> list[dict[str, object]]:
             value=type(frame).__name__,
             expected="a DataFrame with the columns of the CSV file",
         )
-    kinds = _KINDS[name]
-    columns = list(frame.columns)
-    valid = ", ".join(kinds)
-    seen: set[object] = set()
-    for column in columns:
-        if column in seen:
-            raise InputError(
-                f"duplicate column {column!r}: each column may appear once",
-                path=f"{name}.{column}",
-                value=column,
-            )
-        seen.add(column)
-        if column not in kinds:
-            raise InputError(
-                f"unknown column {column!r} (expected one of {valid}; select the columns "
-                "to pass, e.g. frame[[...]])",
-                path=f"{name}.{column}",
-                value=column,
-                expected=valid,
-            )
-    for column in _REQUIRED[name]:
-        if column not in seen:
-            raise InputError(
-                f"missing required column {column!r} (the {name} frame needs "
-                f"{', '.join(_REQUIRED[name])})",
-                path=f"{name}.{column}",
-                expected=", ".join(_REQUIRED[name]),
-            )
-    rows: list[dict[str, object]] = [{} for _ in range(len(frame))]
-    for column in columns:
-        assert isinstance(column, str)
-        convert = kinds[column]
-        for i, value in enumerate(frame[column].to_numpy()):
-            if _missing(value):
-                continue
-            cell = convert(value, f"{name}[{i}].{column}")
-            if cell is not _ABSENT:
-                rows[i][column] = cell
-    return rows
+    table = RawTable(name, [str(c) for c in frame.columns], -1, iter(()), frame=True)
+    columns = [frame.iloc[:, j].to_numpy() for j in range(frame.shape[1])]
+    dates = [str(c) in _DATES for c in frame.columns]
+    header = table.header or []
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for i in range(len(frame)):
+            cells: list[str] = []
+            for j, values in enumerate(columns):
+                try:
+                    cells.append(_cell(values[i], dates=dates[j]))
+                except CellError as exc:
+                    table.problems.append(
+                        Problem(str(exc), path=f"{name}[{i}].{header[j]}", value=values[i])
+                    )
+                    table.bad_cells.add((i, j))
+                    cells.append("")
+            yield i, cells
+
+    table.rows = rows()
+    return table
+
+
+def _records(
+    policy: Policy,
+    frames: Mapping[str, object],
+) -> dict[str, Any]:
+    """Every frame's records, every problem of every frame in one error."""
+    problems: list[Problem] = []
+    out: dict[str, Any] = {}
+
+    def read(kind: str, reader: Callable[..., Any], *args: Any) -> Any:
+        frame = frames.get(kind)
+        if frame is None:
+            return []
+        try:
+            found = reader(_table(frame, kind), policy, *args, required=_REQUIRED[kind])
+        except DataFileError as exc:
+            problems.extend(exc.problems)
+            return []
+        return getattr(found, "records", found)
+
+    out["employees"] = read("employees", records.employees_of)
+    ids = {e.employee_id for e in out["employees"]} if out["employees"] else None
+    out["measurements"] = read("measurements", records.measurements_of, ids)
+    out["incidents"] = read("incidents", records.incidents_of, ids)
+    out["ratings"] = read("ratings", records.ratings_of, ids)
+    out["surveys"] = read("surveys", records.surveys_of, ids)
+    out["goals"] = read("goals", records.goals_of, ids)
+    if problems:
+        first = problems[0]
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise InputError(
+            first.message if len(problems) == 1 else f"{len(problems)} {noun} in the frames",
+            path=first.path,
+            value=first.value,
+            problems=problems,
+        )
+    return out
 
 
 def appraise_frames(
@@ -320,31 +236,38 @@ def appraise_frames(
     incidents: pd.DataFrame | None = None,
     ratings: pd.DataFrame | None = None,
     surveys: pd.DataFrame | None = None,
+    goals: pd.DataFrame | None = None,
     distribution: bool = True,
     unscored: Unscored = "error",
 ) -> CohortResult:
     """Appraise a department from DataFrames, as :func:`medsales.appraise_cohort` does.
 
-    Each frame has the columns of its CSV file (SPEC §10; see ``docs/csv.md``); optional
-    columns may be left out, an unknown column is an error. Empty cells (``NaN``,
-    ``None``, ``NA``, ``NaT``, empty text) are absent. Numbers are exact: text and
-    Decimal cells are read as written; a float cell goes through its shortest ``repr``
-    (``0.1`` → ``Decimal("0.1")``, :func:`medsales.to_decimal`), so read CSV files with
-    ``dtype=str`` to keep every digit. Dates may be ``datetime64`` values at midnight,
-    :class:`datetime.date` objects or ISO text. Ids that pandas read as numbers are
-    written out in digits. The index is ignored; error paths such as
+    Each frame has the columns of its CSV file (SPEC §10; see ``docs/data-files.md``),
+    by their English or Chinese names; optional columns may be left out, an unknown column
+    is an error. Cells are checked as the CSV readers check them, and every problem of
+    every frame is listed in one :class:`~medsales.InputError` (``problems``; ``path`` is
+    the first one's). Empty cells (``NaN``, ``None``, ``NA``, ``NaT``, empty text) are
+    absent. Numbers are exact: text and Decimal cells are read as written; a float cell
+    goes through its shortest ``repr`` (``0.1`` → ``Decimal("0.1")``,
+    :func:`medsales.to_decimal`), so read CSV files with ``dtype=str`` to keep every
+    digit. Dates may be ``datetime64`` values at midnight, :class:`datetime.date` objects
+    or text (``2026-10-01``, ``2026/10/1``, ``2026年10月1日``). Ids that pandas read as
+    numbers are written out in digits. The index is ignored; error paths such as
     ``measurements[12].actual`` count rows from 0 in the frame's order.
     """
-    return appraise_cohort(
+    found = _records(
         policy,
-        employees=_rows(employees, "employees"),
-        measurements=_rows(measurements, "measurements"),
-        incidents=() if incidents is None else _rows(incidents, "incidents"),
-        ratings=() if ratings is None else _rows(ratings, "ratings"),
-        surveys=() if surveys is None else _rows(surveys, "surveys"),
-        period=period,
-        distribution=distribution,
-        unscored=unscored,
+        {
+            "employees": employees,
+            "measurements": measurements,
+            "incidents": incidents,
+            "ratings": ratings,
+            "surveys": surveys,
+            "goals": goals,
+        },
+    )
+    return appraise_cohort(
+        policy, period=period, distribution=distribution, unscored=unscored, **found
     )
 
 

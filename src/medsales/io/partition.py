@@ -12,11 +12,10 @@ exact).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, Literal, cast
+from typing import Final, Literal, cast
 
 try:
     import pandas as pd
@@ -30,7 +29,7 @@ except ImportError as exc:  # pragma: no cover - the optional extra is missing
 from medsales.cohort.appraise import CohortResult, appraise_cohort
 from medsales.engine.results import Appraisal, LineResult
 from medsales.errors import InputError
-from medsales.io.pandas import _rows
+from medsales.io.pandas import _records
 from medsales.numbers import display
 from medsales.periods import Period
 from medsales.policy.document import require_policy
@@ -168,10 +167,6 @@ def _breakdown(cohort: CohortResult) -> pd.DataFrame:
     return _frame(BREAKDOWN_SCHEMA, rows)
 
 
-def _takes_goals() -> bool:
-    return "goals" in inspect.signature(appraise_cohort).parameters
-
-
 def appraise_partition(
     policy: Policy,
     period: Period | str,
@@ -202,25 +197,18 @@ def appraise_partition(
             value=output,
             expected="'summary' or 'breakdown'",
         )
-    extra: dict[str, Any] = {}
-    if goals is not None:
-        if not _takes_goals():
-            raise InputError(
-                "goals are not read by this version of medsales: appraise_cohort takes no goals",
-                path="goals",
-                expected="goals=None",
-            )
-        extra["goals"] = _rows(goals, "goals")  # pragma: no cover - with goals support
-    cohort = appraise_cohort(
+    found = _records(
         policy,
-        employees=_rows(employees, "employees"),
-        measurements=_rows(measurements, "measurements"),
-        incidents=() if incidents is None else _rows(incidents, "incidents"),
-        ratings=() if ratings is None else _rows(ratings, "ratings"),
-        surveys=() if surveys is None else _rows(surveys, "surveys"),
-        period=period,
-        **extra,
+        {
+            "employees": employees,
+            "measurements": measurements,
+            "incidents": incidents,
+            "ratings": ratings,
+            "surveys": surveys,
+            "goals": goals,
+        },
     )
+    cohort = appraise_cohort(policy, period=period, **found)
     return _summary(cohort) if output == "summary" else _breakdown(cohort)
 
 

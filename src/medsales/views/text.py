@@ -42,6 +42,7 @@ _FLAGS: Final[Mapping[str, Mapping[str, str]]] = {
         "segments": "role change",
         "deductions": "−{points}",
         "partial": "part of period",
+        "redistributed": "redistributed",
     },
     "zh-Hans": {
         "vetoed": "一票否决",
@@ -51,6 +52,7 @@ _FLAGS: Final[Mapping[str, Mapping[str, str]]] = {
         "segments": "岗位变动",
         "deductions": "扣{points}分",
         "partial": "部分在岗",
+        "redistributed": "权重重分配",
     },
     "zh-Hant": {
         "vetoed": "一票否決",
@@ -60,6 +62,7 @@ _FLAGS: Final[Mapping[str, Mapping[str, str]]] = {
         "segments": "崗位變動",
         "deductions": "扣{points}分",
         "partial": "部分在崗",
+        "redistributed": "權重重分配",
     },
 }
 _CHART: Final[Mapping[str, str]] = {
@@ -78,9 +81,14 @@ def ranked(cohort: CohortResult) -> list[Appraisal]:
 
 
 def flags(appraisal: Appraisal, lang: str = "en") -> str:
-    """Short marks for what changed an appraisal: veto, caps, distribution, role change."""
+    """Short marks for what changed an appraisal: veto, caps, distribution, role change,
+    the weight of a line without data given to the others."""
     words = pick(_FLAGS, lang)
     codes = {note.code for note in appraisal.notes}
+    parts = [s.appraisal for s in appraisal.segments] if appraisal.segments else [appraisal]
+    redistributed = any(
+        n.code == "missing_redistributed" for a in parts for line in a.lines for n in line.notes
+    )
     out: list[str] = []
     if not appraisal.complete:
         out.append(words["incomplete"])
@@ -97,6 +105,8 @@ def flags(appraisal: Appraisal, lang: str = "en") -> str:
         out.append(words["segments"])
     elif "active_part" in codes:
         out.append(words["partial"])
+    if redistributed and appraisal.complete:
+        out.append(words["redistributed"])
     return ", ".join(out)
 
 
