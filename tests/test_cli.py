@@ -48,7 +48,7 @@ def test_policy_validate_a_good_file(capsys: pytest.CaptureFixture[str], tmp_pat
     path.write_text(capsys.readouterr().out, encoding="utf-8")
     code, out, err = run(capsys, "policy", "validate", str(path))
     assert code == 0
-    assert f"valid policy medsales-default 2026.1 (sha256 {default_policy().sha256})" in out
+    assert f"valid policy medsales-default 2026.2 (sha256 {default_policy().sha256})" in out
     assert err == ""
 
 

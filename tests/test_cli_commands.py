@@ -273,7 +273,7 @@ def test_targets_split_bad_input(
 def test_policy_check_the_default_policy(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "policy", "check")
     assert code == 0
-    assert "medsales-default 2026.1: 0 errors, 0 warnings, 1 note" in out
+    assert "medsales-default 2026.2: 0 errors, 0 warnings, 1 note" in out
     code, out, _ = run(
         capsys, "policy", "check", "--format", "json", "--profile", "cn-medical-representative-2020"
     )
