@@ -24,6 +24,7 @@ import decimal
 import functools
 import itertools
 import json
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -171,6 +172,80 @@ def _points_function(curve: Any, *, lower_on_value: bool) -> Callable[[Decimal],
     return scale
 
 
+def _ratio_points(curve: Any, *, lower_on_value: bool) -> Callable[[Decimal, Decimal], Decimal]:
+    """The curve as a Decimal function of x = num / den (den > 0) that decides every
+    discontinuity exactly: x is compared with a policy constant c as num with c × den, a
+    product of plain numbers that 80 digits hold exactly. No near-tie check is needed
+    there; only the continuous arithmetic rounds, and the final rounding is checked."""
+    if isinstance(curve, LinearCurve):
+        multiplier = curve.multiplier
+        floor, cap = curve.floor, curve.cap
+
+        def linear(num: Decimal, den: Decimal) -> Decimal:
+            if floor is not None and num < floor * den:
+                return _ZERO
+            if cap is not None and num > cap * den:
+                return multiplier * cap
+            return multiplier * num / den
+
+        return linear
+    if isinstance(curve, StepsCurve):
+        steps = tuple(curve.steps)
+        below = curve.below
+
+        if lower_on_value:
+
+            def lower_steps(num: Decimal, den: Decimal) -> Decimal:
+                for threshold, points in steps:
+                    if threshold * den >= num:
+                        return points
+                return below
+
+            return lower_steps
+
+        def stepped(num: Decimal, den: Decimal) -> Decimal:
+            chosen = below
+            for threshold, points in steps:
+                if threshold * den <= num:
+                    chosen = points
+            return chosen
+
+        return stepped
+    if isinstance(curve, PiecewiseCurve):
+        knots = tuple(curve.points)
+        first_x, first_p = knots[0]
+        last_x, last_p = knots[-1]
+        under = first_p if curve.below is None else curve.below
+        segments = tuple(itertools.pairwise(knots))
+
+        def piecewise(num: Decimal, den: Decimal) -> Decimal:
+            if num < first_x * den:
+                return under
+            if num >= last_x * den:
+                return last_p
+            for (x0, p0), (x1, p1) in segments:
+                if num < x1 * den:
+                    return p0 + (p1 - p0) * (num / den - x0) / (x1 - x0)
+            raise _NearTie  # pragma: no cover - x lies within the knots
+
+        return piecewise
+    assert isinstance(curve, ScaleCurve)
+    low, high, span = curve.min, curve.max, curve.max - curve.min
+
+    def scale(num: Decimal, den: Decimal) -> Decimal:
+        if not low * den <= num <= high * den:
+            raise _NearTie  # out of scale: the exact engine says where
+        return (num / den - low) / span * _HUNDRED
+
+    return scale
+
+
+# how a line reads x from a measurement: x = num / den (see _ratio_points)
+_VALUE, _HIGHER, _LOWER, _TARGET = 0, 1, 2, 3
+_MEASUREMENT_KEYS: Final = frozenset({"actual", "target", "weight", "applicable"})
+_SCALARS: Final = frozenset({int, float, str, Decimal})
+
+
 @attrs.frozen
 class _Line:
     kpi: str
@@ -180,6 +255,8 @@ class _Line:
     direction: str
     missing: str
     points: Callable[[Decimal], Decimal]
+    exact_points: Callable[[Decimal, Decimal], Decimal]
+    reads: int = _VALUE
 
 
 @attrs.frozen
@@ -192,6 +269,22 @@ class CompiledScorecard:
     section_weights: tuple[Decimal, ...]
     plain: bool = True
     factors: dict[tuple[bool, ...], tuple[Decimal, ...]] = attrs.field(factory=dict, repr=False)
+    plan: tuple[tuple[str, str, int, Callable[[Decimal, Decimal], Decimal]], ...] = attrs.field(
+        init=False, repr=False
+    )
+    kpi_ids: frozenset[str] = attrs.field(init=False, repr=False)
+    every_weight: tuple[Decimal, ...] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # what each row reads, laid out once: per line its KPI, missing rule, how x is
+        # read and its exact curve; the KPI ids a row may name; the weights when every
+        # line is kept
+        plan = tuple((x.kpi, x.missing, x.reads, x.exact_points) for x in self.lines)
+        object.__setattr__(self, "plan", plan)
+        object.__setattr__(self, "kpi_ids", frozenset(self.policy.kpis_by_id))
+        with decimal.localcontext(_CONTEXT):
+            every = self.weights_for((True,) * len(self.lines)) if self.lines else ()
+        object.__setattr__(self, "every_weight", every)
 
     def weights_for(self, kept: tuple[bool, ...]) -> tuple[Decimal, ...]:
         """Each line's effective weight / 100 when the lines flagged in ``kept`` remain."""
@@ -237,6 +330,13 @@ def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
                         line.curve,
                         lower_on_value=line.basis == "value" and kpi.direction == "lower",
                     ),
+                    exact_points=_ratio_points(
+                        line.curve,
+                        lower_on_value=line.basis == "value" and kpi.direction == "lower",
+                    ),
+                    reads=_VALUE
+                    if line.basis == "value"
+                    else {"higher": _HIGHER, "lower": _LOWER}.get(kpi.direction, _TARGET),
                 )
             )
     return CompiledScorecard(
@@ -256,11 +356,25 @@ def _decimal(share: Fraction) -> Decimal:
 
 
 def _number(value: Any) -> Decimal:
-    if type(value) is int and -_PLAIN_INT < value < _PLAIN_INT:
-        return Decimal(value)
-    number = value if type(value) is Decimal else to_decimal(value)
-    if not _plain(number):
-        raise _NearTie  # beyond what 80 digits answer for: the exact engine
+    """A measurement's number as ``to_decimal`` reads it, for plain numbers only: anything
+    else raises (an error, or a number beyond what 80 digits answer for), and the row
+    goes to the exact engine, which reads it and names any problem."""
+    kind = type(value)
+    if kind is Decimal:
+        number = value
+    elif kind is int:
+        if -_PLAIN_INT < value < _PLAIN_INT:
+            return Decimal(value)
+        number = Decimal(value)
+    elif kind is float:
+        number = Decimal(repr(value))  # its shortest repr, as to_decimal reads it
+    elif kind is str and value.isascii() and "_" not in value:
+        number = Decimal(value)  # as to_decimal reads it; text that is no number raises
+    else:
+        number = to_decimal(value)
+    if not number.is_finite():
+        raise _NearTie
+    number.quantize(_PLAIN_UNIT, context=_PLAIN)  # not plain: raises
     return number
 
 
@@ -405,37 +519,56 @@ def _score_row(
     policy = compiled.policy
     kept: list[bool] = []
     points: list[Decimal] = []
-    for line in lines:
-        m = row.get(line.kpi)
-        if m is None:
-            if line.missing == "error":
+    every = True  # every line kept: the common case, its weights looked up once
+    for kpi, missing, reads, exact_points in compiled.plan:
+        m = row.get(kpi)
+        kind = type(m)
+        if kind is Decimal and m.is_finite():  # the caller's number, as it is
+            m.quantize(_PLAIN_UNIT, context=_PLAIN)  # not plain: raises, to the exact engine
+            actual, target = m, None
+        elif m is None:
+            if missing == "error":
                 raise _NearTie
-            keep = line.missing == "zero"
+            keep = missing == "zero"
+            every = every and keep
             kept.append(keep)
             points.append(_ZERO)
             continue
-        if isinstance(m, Mapping):
+        elif kind is dict or (kind not in _SCALARS and isinstance(m, Mapping)):
             if m.get("applicable", True) is False:
+                every = False
                 kept.append(False)
                 points.append(_ZERO)
                 continue
-            if not m.keys() <= {"actual", "target", "weight", "applicable"}:
+            if not m.keys() <= _MEASUREMENT_KEYS:
                 raise _NearTie
             actual = _number(m["actual"])
             target = m.get("target")
-            target = None if target is None else _number(target)
+            if target is not None:
+                target = _number(target)
         else:
             actual, target = _number(m), None
         kept.append(True)
-        points.append(line.points(_x(line, actual, target)))
-    for kpi in row:
-        if kpi not in policy.kpis_by_id:
-            raise _NearTie  # an unknown KPI: the exact engine names it
-    if not any(kept):
+        if reads == _VALUE:  # the caller's exact number: compared as it is
+            num, den = actual, _ONE
+        else:
+            if target is None or target <= 0:
+                raise _NearTie  # the exact engine raises the located error
+            den = target
+            if reads == _HIGHER:
+                num = actual
+            else:
+                num = den + den - actual if reads == _LOWER else den - abs(actual - den)
+                if num < 0:
+                    num = _ZERO
+        points.append(exact_points(num, den))
+    if not row.keys() <= compiled.kpi_ids:
+        raise _NearTie  # an unknown KPI: the exact engine names it
+    if not every and not any(kept):
         vetoed = _conduct(policy, incidents, period)[2]
         return BatchScore(None, None, None, complete=False, vetoed=vetoed)
-    factors = compiled.weights_for(tuple(kept))
-    raw = sum((f * p for f, p in zip(factors, points, strict=True)), _ZERO)
+    factors = compiled.every_weight if every else compiled.weights_for(tuple(kept))
+    raw = sum(map(operator.mul, factors, points), _ZERO)
     deductions, caps, vetoed = _conduct(policy, incidents, period)
     if max_deduction is not None and deductions > max_deduction:
         deductions = max_deduction
