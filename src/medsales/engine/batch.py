@@ -360,6 +360,7 @@ def _number(value: Any) -> Decimal:
     else raises (an error, or a number beyond what 80 digits answer for), and the row
     goes to the exact engine, which reads it and names any problem."""
     kind = type(value)
+    number: Decimal
     if kind is Decimal:
         number = value
     elif kind is int:
@@ -521,7 +522,7 @@ def _score_row(
     points: list[Decimal] = []
     every = True  # every line kept: the common case, its weights looked up once
     for kpi, missing, reads, exact_points in compiled.plan:
-        m = row.get(kpi)
+        m: Any = row.get(kpi)
         kind = type(m)
         if kind is Decimal and m.is_finite():  # the caller's number, as it is
             m.quantize(_PLAIN_UNIT, context=_PLAIN)  # not plain: raises, to the exact engine
