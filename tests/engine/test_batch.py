@@ -18,6 +18,23 @@ from medsales.engine.batch import score_many
 from medsales.testing import incidents, measurements, policies
 
 
+def _decimal(value: Any) -> Any:
+    try:
+        return value if isinstance(value, bool) else medsales.to_decimal(value)
+    except medsales.MedsalesError:
+        return value
+
+
+def _decimals(row: Any) -> Any:
+    """``row`` with every number that reads as one made a Decimal."""
+    if not isinstance(row, dict):
+        return row
+    return {
+        k: {kk: _decimal(vv) for kk, vv in v.items()} if isinstance(v, dict) else _decimal(v)
+        for k, v in row.items()
+    }
+
+
 def same(
     policy: Any,
     role: str,
@@ -26,7 +43,22 @@ def same(
     period: str | None = None,
 ) -> list[Any]:
     got = score_many(policy, role=role, measurements=rows, incidents=events, period=period)
-    for i, (row, b) in enumerate(zip(rows, got, strict=True)):
+    # the same rows with every number a Decimal, which the compiled fast path reads
+    as_decimals = score_many(
+        policy,
+        role=role,
+        measurements=[_decimals(r) for r in rows],
+        incidents=events,
+        period=period,
+    )
+    for i, (row, b, d) in enumerate(zip(rows, got, as_decimals, strict=True)):
+        assert (d.score, d.grade, d.coefficient, d.complete, d.vetoed) == (
+            b.score,
+            b.grade,
+            b.coefficient,
+            b.complete,
+            b.vetoed,
+        ), row
         a = appraise(
             policy,
             role=role,
@@ -231,3 +263,28 @@ def test_numbers_are_read_as_the_exact_engine_reads_them(value: Any) -> None:
             score_many(policy, role="rep", measurements=[{"sales": value}])
         return
     same(policy, "rep", [{"sales": value}, {"sales": {"actual": value, "target": 1}}])
+
+
+def test_decimal_rows_take_the_compiled_fast_path() -> None:
+    """Rows of plain Decimals are scored by the scorecard compiled into one function; the
+    rest (another type, a missing line, a key it does not read) by the general path."""
+    from medsales.engine.batch import compile_scorecard
+
+    fast = compile_scorecard(medsales.default_policy(), "sales_representative").fast
+    assert fast is not None
+    row = {
+        "sales_revenue": {"actual": Decimal(1_020_000), "target": Decimal(1_000_000)},
+        "customer_satisfaction": Decimal(84),
+        "customer_visits": {"actual": Decimal(110), "target": Decimal(120)},
+        "new_customers": {"actual": Decimal(5), "target": Decimal(6)},
+        "market_feedback_reports": Decimal(4),
+        "event_participation": Decimal(2),
+        "teamwork_rating": Decimal("4.2"),
+        "training_hours": Decimal(10),
+    }
+    assert fast(row) is not None
+    assert fast({**row, "training_hours": 10}) is None
+    assert fast({k: v for k, v in row.items() if k != "event_participation"}) is None
+    assert fast({**row, "new_customers": {"actual": Decimal(5), "applicable": True}}) is None
+    policy = medsales.default_policy()
+    same(policy, "sales_representative", [row, {**row, "training_hours": 10}])

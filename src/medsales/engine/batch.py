@@ -15,6 +15,15 @@ arithmetic stay below 10⁻³⁸. A row with a number that is not plain (``10**5
 ``1e-20``), and every row of a policy with such a constant, goes to the exact engine, so
 every score equals the one :func:`medsales.appraise` gives. Bad input falls back too, so
 errors are the exact engine's, located by row.
+
+Speed: a line's breakpoints are decided exactly, not by near-tie checks. On a value line
+x is the caller's own number, compared with the policy's constants as it is; on an
+attainment line x = num / den with both exact, and x ≥ c is decided as num ≥ c × den, a
+product of plain numbers that 80 digits hold exactly. Only the continuous arithmetic
+rounds, so only the final rounding is checked for a near tie. A scorecard is also
+compiled once into a single Python function that scores a row of plain ``Decimal``
+numbers with every line measured; any other row takes the general path, which decides
+the same way.
 """
 
 from __future__ import annotations
@@ -246,6 +255,144 @@ _MEASUREMENT_KEYS: Final = frozenset({"actual", "target", "weight", "applicable"
 _SCALARS: Final = frozenset({int, float, str, Decimal})
 
 
+class _Source:
+    """Python source for one scorecard's fast row function, its constants bound by name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {}
+
+    def const(self, value: Any) -> str:
+        name = f"c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def emit(self, text: str) -> None:
+        self.lines.append(text)
+
+
+def _times(s: _Source, constant: Decimal, reads: int) -> str:
+    """``constant × den`` as source; on a value line den is 1 and the constant stands alone."""
+    return s.const(constant) if reads == _VALUE else f"{s.const(constant)} * den"
+
+
+def _emit_curve(s: _Source, curve: Any, reads: int, *, lower_on_value: bool, out: str) -> None:
+    """Source setting ``out`` to the curve's points at x = num / den, decided exactly as
+    :func:`_ratio_points` decides it (and with the same arithmetic)."""
+    i = "    "
+    if isinstance(curve, LinearCurve):
+        m = s.const(curve.multiplier)
+        value = f"{m} * num / den" if reads != _VALUE else f"{m} * num / {s.const(_ONE)}"
+        if curve.cap is not None:
+            cap = curve.cap
+            capped = s.const(curve.multiplier * cap)
+            value = f"({capped} if num > {_times(s, cap, reads)} else {value})"
+        if curve.floor is not None:
+            value = f"({s.const(_ZERO)} if num < {_times(s, curve.floor, reads)} else {value})"
+        s.emit(f"{i}{out} = {value}")
+        return
+    if isinstance(curve, StepsCurve):
+        steps = list(curve.steps)
+        if lower_on_value:
+            for k, (threshold, points) in enumerate(steps):
+                word = "if" if k == 0 else "elif"
+                s.emit(f"{i}{word} {_times(s, threshold, reads)} >= num:")
+                s.emit(f"{i}    {out} = {s.const(points)}")
+            s.emit(f"{i}else:")
+            s.emit(f"{i}    {out} = {s.const(curve.below)}")
+            return
+        s.emit(f"{i}{out} = {s.const(curve.below)}")
+        for threshold, points in steps:
+            s.emit(f"{i}if {_times(s, threshold, reads)} <= num:")
+            s.emit(f"{i}    {out} = {s.const(points)}")
+        return
+    if isinstance(curve, PiecewiseCurve):
+        knots = list(curve.points)
+        first_x, first_p = knots[0]
+        under = first_p if curve.below is None else curve.below
+        s.emit(f"{i}if num < {_times(s, first_x, reads)}:")
+        s.emit(f"{i}    {out} = {s.const(under)}")
+        s.emit(f"{i}elif num >= {_times(s, knots[-1][0], reads)}:")
+        s.emit(f"{i}    {out} = {s.const(knots[-1][1])}")
+        for (x0, p0), (x1, p1) in itertools.pairwise(knots):
+            s.emit(f"{i}elif num < {_times(s, x1, reads)}:")
+            rise, run, start = s.const(p1 - p0), s.const(x1 - x0), s.const(x0)
+            s.emit(f"{i}    {out} = {s.const(p0)} + {rise} * (num / den - {start}) / {run}")
+        s.emit(f"{i}else:")
+        s.emit(f"{i}    return None")
+        return
+    assert isinstance(curve, ScaleCurve)
+    low, high = curve.min, curve.max
+    s.emit(f"{i}if not {_times(s, low, reads)} <= num <= {_times(s, high, reads)}:")
+    s.emit(f"{i}    return None")
+    span, hundred = s.const(high - low), s.const(_HUNDRED)
+    s.emit(f"{i}{out} = (num / den - {s.const(low)}) / {span} * {hundred}")
+
+
+def _fast_row(
+    lines: Sequence[tuple[str, Any, int, bool]],
+    factors: Sequence[Decimal],
+    kpi_ids: frozenset[str],
+) -> Callable[[Any], Decimal | None]:
+    """One scorecard compiled into a single Python function: a row's raw score when every
+    line is measured with plain ``Decimal`` numbers (a number, or a dict of ``actual`` and
+    ``target``), every breakpoint decided exactly; None for any other row, which then
+    takes the general path. Lines are ``(kpi, curve, reads, lower_on_value)``."""
+    s = _Source()
+    dec, unit, plain, keys = (s.const(v) for v in (Decimal, _PLAIN_UNIT, _PLAIN, _PAIR))
+    ids, one = s.const(kpi_ids), s.const(_ONE)
+    s.emit("def row_raw(row):")
+    s.emit(f"    if type(row) is not dict or not row.keys() <= {ids}:")
+    s.emit("        return None")
+    for j, (kpi, curve, reads, lower_on_value) in enumerate(lines):
+        s.emit(f"    m = row.get({s.const(kpi)})")
+        if reads == _VALUE:
+            s.emit(f"    if type(m) is {dec}:")
+            s.emit("        num = m")
+            s.emit(f"    elif (type(m) is dict and m.keys() <= {keys}")
+            s.emit(f"            and type(m.get('actual')) is {dec}):")
+            s.emit("        num = m['actual']")
+            s.emit("        t = m.get('target')")
+            s.emit(f"        if t is not None and (type(t) is not {dec} or not t.is_finite()):")
+            s.emit("            return None")
+            s.emit(f"        if t is not None: t.quantize({unit}, context={plain})")
+            s.emit("    else:")
+            s.emit("        return None")
+            s.emit("    if not num.is_finite():")
+            s.emit("        return None")
+            s.emit(f"    num.quantize({unit}, context={plain})")
+            s.emit(f"    den = {one}")
+        else:
+            s.emit(f"    if type(m) is not dict or not m.keys() <= {keys}:")
+            s.emit("        return None")
+            s.emit("    a = m.get('actual')")
+            s.emit("    den = m.get('target')")
+            s.emit(f"    if type(a) is not {dec} or type(den) is not {dec}:")
+            s.emit("        return None")
+            s.emit("    if not a.is_finite() or not den.is_finite() or den <= 0:")
+            s.emit("        return None")
+            s.emit(f"    a.quantize({unit}, context={plain})")
+            s.emit(f"    den.quantize({unit}, context={plain})")
+            if reads == _HIGHER:
+                s.emit("    num = a")
+            else:
+                zero = s.const(_ZERO)
+                expression = "den + den - a" if reads == _LOWER else "den - abs(a - den)"
+                s.emit(f"    num = {expression}")
+                s.emit("    if num < 0:")
+                s.emit(f"        num = {zero}")
+        _emit_curve(s, curve, reads, lower_on_value=lower_on_value, out=f"p{j}")
+    terms = " + ".join(f"{s.const(f)} * p{j}" for j, f in enumerate(factors))
+    s.emit(f"    return {s.const(_ZERO)} + {terms}" if factors else "    return None")
+    namespace = dict(s.names)
+    exec(compile("\n".join(s.lines), f"<score_many {id(s)}>", "exec"), namespace)
+    row_raw: Callable[[Any], Decimal | None] = namespace["row_raw"]
+    return row_raw
+
+
+_PAIR: Final = frozenset({"actual", "target"})
+
+
 @attrs.frozen
 class _Line:
     kpi: str
@@ -269,6 +416,7 @@ class CompiledScorecard:
     section_weights: tuple[Decimal, ...]
     plain: bool = True
     factors: dict[tuple[bool, ...], tuple[Decimal, ...]] = attrs.field(factory=dict, repr=False)
+    fast: Callable[[Any], Decimal | None] | None = attrs.field(default=None, repr=False)
     plan: tuple[tuple[str, str, int, Callable[[Decimal, Decimal], Decimal]], ...] = attrs.field(
         init=False, repr=False
     )
@@ -339,13 +487,34 @@ def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
                     else {"higher": _HIGHER, "lower": _LOWER}.get(kpi.direction, _TARGET),
                 )
             )
-    return CompiledScorecard(
+    compiled = CompiledScorecard(
         policy=policy,
         role=role,
         lines=tuple(lines),
         section_weights=tuple(_decimal(share) for share in card.section_shares),
         plain=_plain_policy(policy.canonical_json),
     )
+    if compiled.plain and lines:
+        key = (policy.sha256, role)
+        fast = _FAST.get(key)
+        if fast is None:
+            curves = [line.curve for section in card.effective_sections for line in section.lines]
+            specs = [
+                (x.kpi, curve, x.reads, x.reads == _VALUE and x.direction == "lower")
+                for x, curve in zip(lines, curves, strict=True)
+            ]
+            with decimal.localcontext(_CONTEXT):
+                fast = _fast_row(specs, compiled.every_weight, compiled.kpi_ids)
+            if len(_FAST) >= _FAST_SIZE:
+                _FAST.pop(next(iter(_FAST)))  # the oldest
+            _FAST[key] = fast
+        compiled = attrs.evolve(compiled, fast=fast)
+    return compiled
+
+
+# scorecards compiled into Python functions, by the policy's SHA-256 and the role
+_FAST: dict[tuple[str, str], Callable[[Any], Decimal | None]] = {}
+_FAST_SIZE: Final = 64
 
 
 def _decimal(share: Fraction) -> Decimal:
@@ -518,58 +687,61 @@ def _score_row(
     period: Period | None,
 ) -> BatchScore:
     policy = compiled.policy
-    kept: list[bool] = []
-    points: list[Decimal] = []
-    every = True  # every line kept: the common case, its weights looked up once
-    for kpi, missing, reads, exact_points in compiled.plan:
-        m: Any = row.get(kpi)
-        kind = type(m)
-        if kind is Decimal and m.is_finite():  # the caller's number, as it is
-            m.quantize(_PLAIN_UNIT, context=_PLAIN)  # not plain: raises, to the exact engine
-            actual, target = m, None
-        elif m is None:
-            if missing == "error":
-                raise _NearTie
-            keep = missing == "zero"
-            every = every and keep
-            kept.append(keep)
-            points.append(_ZERO)
-            continue
-        elif kind is dict or (kind not in _SCALARS and isinstance(m, Mapping)):
-            if m.get("applicable", True) is False:
-                every = False
-                kept.append(False)
+    fast = compiled.fast
+    raw = fast(row) if fast is not None else None
+    if raw is None:
+        kept: list[bool] = []
+        points: list[Decimal] = []
+        every = True  # every line kept: the common case, its weights looked up once
+        for kpi, missing, reads, exact_points in compiled.plan:
+            m: Any = row.get(kpi)
+            kind = type(m)
+            if kind is Decimal and m.is_finite():  # the caller's number, as it is
+                m.quantize(_PLAIN_UNIT, context=_PLAIN)  # not plain: raises, to the exact engine
+                actual, target = m, None
+            elif m is None:
+                if missing == "error":
+                    raise _NearTie
+                keep = missing == "zero"
+                every = every and keep
+                kept.append(keep)
                 points.append(_ZERO)
                 continue
-            if not m.keys() <= _MEASUREMENT_KEYS:
-                raise _NearTie
-            actual = _number(m["actual"])
-            target = m.get("target")
-            if target is not None:
-                target = _number(target)
-        else:
-            actual, target = _number(m), None
-        kept.append(True)
-        if reads == _VALUE:  # the caller's exact number: compared as it is
-            num, den = actual, _ONE
-        else:
-            if target is None or target <= 0:
-                raise _NearTie  # the exact engine raises the located error
-            den = target
-            if reads == _HIGHER:
-                num = actual
+            elif kind is dict or (kind not in _SCALARS and isinstance(m, Mapping)):
+                if m.get("applicable", True) is False:
+                    every = False
+                    kept.append(False)
+                    points.append(_ZERO)
+                    continue
+                if not m.keys() <= _MEASUREMENT_KEYS:
+                    raise _NearTie
+                actual = _number(m["actual"])
+                target = m.get("target")
+                if target is not None:
+                    target = _number(target)
             else:
-                num = den + den - actual if reads == _LOWER else den - abs(actual - den)
-                if num < 0:
-                    num = _ZERO
-        points.append(exact_points(num, den))
-    if not row.keys() <= compiled.kpi_ids:
-        raise _NearTie  # an unknown KPI: the exact engine names it
-    if not every and not any(kept):
-        vetoed = _conduct(policy, incidents, period)[2]
-        return BatchScore(None, None, None, complete=False, vetoed=vetoed)
-    factors = compiled.every_weight if every else compiled.weights_for(tuple(kept))
-    raw = sum(map(operator.mul, factors, points), _ZERO)
+                actual, target = _number(m), None
+            kept.append(True)
+            if reads == _VALUE:  # the caller's exact number: compared as it is
+                num, den = actual, _ONE
+            else:
+                if target is None or target <= 0:
+                    raise _NearTie  # the exact engine raises the located error
+                den = target
+                if reads == _HIGHER:
+                    num = actual
+                else:
+                    num = den + den - actual if reads == _LOWER else den - abs(actual - den)
+                    if num < 0:
+                        num = _ZERO
+            points.append(exact_points(num, den))
+        if not row.keys() <= compiled.kpi_ids:
+            raise _NearTie  # an unknown KPI: the exact engine names it
+        if not every and not any(kept):
+            vetoed = _conduct(policy, incidents, period)[2]
+            return BatchScore(None, None, None, complete=False, vetoed=vetoed)
+        factors = compiled.every_weight if every else compiled.weights_for(tuple(kept))
+        raw = sum(map(operator.mul, factors, points), _ZERO)
     deductions, caps, vetoed = _conduct(policy, incidents, period)
     if max_deduction is not None and deductions > max_deduction:
         deductions = max_deduction
