@@ -265,9 +265,10 @@ def test_numbers_are_read_as_the_exact_engine_reads_them(value: Any) -> None:
     same(policy, "rep", [{"sales": value}, {"sales": {"actual": value, "target": 1}}])
 
 
-def test_decimal_rows_take_the_compiled_fast_path() -> None:
-    """Rows of plain Decimals are scored by the scorecard compiled into one function; the
-    rest (another type, a missing line, a key it does not read) by the general path."""
+def test_measured_rows_take_the_compiled_fast_path() -> None:
+    """Rows with every line measured are scored by the scorecard compiled into one
+    function; the rest (a missing line, a key it does not read, a flag for a number) by
+    the general path."""
     from medsales.engine.batch import compile_scorecard
 
     fast = compile_scorecard(medsales.default_policy(), "sales_representative").fast
@@ -283,7 +284,8 @@ def test_decimal_rows_take_the_compiled_fast_path() -> None:
         "training_hours": Decimal(10),
     }
     assert fast(row) is not None
-    assert fast({**row, "training_hours": 10}) is None
+    assert fast({**row, "training_hours": 10, "teamwork_rating": "4.2"}) == fast(row)
+    assert fast({**row, "training_hours": True}) is None
     assert fast({k: v for k, v in row.items() if k != "event_participation"}) is None
     assert fast({**row, "new_customers": {"actual": Decimal(5), "applicable": True}}) is None
     policy = medsales.default_policy()

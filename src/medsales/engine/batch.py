@@ -335,44 +335,51 @@ def _fast_row(
     kpi_ids: frozenset[str],
 ) -> Callable[[Any], Decimal | None]:
     """One scorecard compiled into a single Python function: a row's raw score when every
-    line is measured with plain ``Decimal`` numbers (a number, or a dict of ``actual`` and
-    ``target``), every breakpoint decided exactly; None for any other row, which then
-    takes the general path. Lines are ``(kpi, curve, reads, lower_on_value)``."""
+    line is measured (a number, or a dict of ``actual`` and ``target``), every breakpoint
+    decided exactly; None for any other row, which then takes the general path. Numbers
+    are read as :func:`_number` reads them (a ``Decimal`` inline); one it refuses raises,
+    and the row goes to the exact engine. Lines are ``(kpi, curve, reads,
+    lower_on_value)``."""
     s = _Source()
     dec, unit, plain, keys = (s.const(v) for v in (Decimal, _PLAIN_UNIT, _PLAIN, _PAIR))
     ids, one = s.const(kpi_ids), s.const(_ONE)
+    number, scalars = s.const(_number), s.const(frozenset({int, float, str}))
     s.emit("def row_raw(row):")
     s.emit(f"    if type(row) is not dict or not row.keys() <= {ids}:")
     s.emit("        return None")
     for j, (kpi, curve, reads, lower_on_value) in enumerate(lines):
         s.emit(f"    m = row.get({s.const(kpi)})")
         if reads == _VALUE:
-            s.emit(f"    if type(m) is {dec}:")
-            s.emit("        num = m")
-            s.emit(f"    elif (type(m) is dict and m.keys() <= {keys}")
-            s.emit(f"            and type(m.get('actual')) is {dec}):")
-            s.emit("        num = m['actual']")
-            s.emit("        t = m.get('target')")
-            s.emit(f"        if t is not None and (type(t) is not {dec} or not t.is_finite()):")
+            s.emit(f"    if type(m) is {dec}:")  # the common case, read inline
+            s.emit("        if not m.is_finite():")
             s.emit("            return None")
-            s.emit(f"        if t is not None: t.quantize({unit}, context={plain})")
+            s.emit(f"        m.quantize({unit}, context={plain})  # not plain: raises")
+            s.emit("        num = m")
+            s.emit(f"    elif type(m) in {scalars}:")
+            s.emit(f"        num = {number}(m)")
+            s.emit(f"    elif type(m) is dict and m.keys() <= {keys}:")
+            s.emit(f"        num = {number}(m['actual'])")
+            s.emit("        if 'target' in m and m['target'] is not None:")
+            s.emit(f"            {number}(m['target'])")
             s.emit("    else:")
             s.emit("        return None")
-            s.emit("    if not num.is_finite():")
-            s.emit("        return None")
-            s.emit(f"    num.quantize({unit}, context={plain})")
             s.emit(f"    den = {one}")
         else:
             s.emit(f"    if type(m) is not dict or not m.keys() <= {keys}:")
             s.emit("        return None")
             s.emit("    a = m.get('actual')")
             s.emit("    den = m.get('target')")
-            s.emit(f"    if type(a) is not {dec} or type(den) is not {dec}:")
+            s.emit(f"    if type(a) is {dec} and type(den) is {dec}:")
+            s.emit("        if not a.is_finite() or not den.is_finite():")
+            s.emit("            return None")
+            s.emit(f"        a.quantize({unit}, context={plain})")
+            s.emit(f"        den.quantize({unit}, context={plain})")
+            s.emit("    elif den is None:")
             s.emit("        return None")
-            s.emit("    if not a.is_finite() or not den.is_finite() or den <= 0:")
+            s.emit("    else:")
+            s.emit(f"        a, den = {number}(a), {number}(den)")
+            s.emit("    if den <= 0:")
             s.emit("        return None")
-            s.emit(f"    a.quantize({unit}, context={plain})")
-            s.emit(f"    den.quantize({unit}, context={plain})")
             if reads == _HIGHER:
                 s.emit("    num = a")
             else:
