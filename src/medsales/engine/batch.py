@@ -749,7 +749,10 @@ def _score_row(
             return BatchScore(None, None, None, complete=False, vetoed=vetoed)
         factors = compiled.every_weight if every else compiled.weights_for(tuple(kept))
         raw = sum(map(operator.mul, factors, points), _ZERO)
-    deductions, caps, vetoed = _conduct(policy, incidents, period)
+    if incidents:
+        deductions, caps, vetoed = _conduct(policy, incidents, period)
+    else:  # no incidents: nothing to deduct
+        deductions, caps, vetoed = _ZERO, [], False
     if max_deduction is not None and deductions > max_deduction:
         deductions = max_deduction
     final = raw - deductions
