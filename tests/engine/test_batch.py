@@ -290,3 +290,19 @@ def test_measured_rows_take_the_compiled_fast_path() -> None:
     assert fast({**row, "new_customers": {"actual": Decimal(5), "applicable": True}}) is None
     policy = medsales.default_policy()
     same(policy, "sales_representative", [row, {**row, "training_hours": 10}])
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_the_quick_plainness_check_agrees_with_the_plain_rule(value: Decimal) -> None:
+    """What the batch path reads as plain is plain (a multiple of 10⁻⁸ below 10¹²), and
+    every plain number but a zero written with a large exponent is read as plain."""
+    import decimal
+
+    from medsales.engine.batch import _CONTEXT, _plain, _plain_in_context
+
+    with decimal.localcontext(_CONTEXT):
+        try:
+            quick = _plain_in_context(value)
+        except decimal.InvalidOperation:  # too large to quantize: the exact engine reads it
+            quick = False
+    assert quick == (_plain(value) and (value != 0 or value.adjusted() < 12))

@@ -74,6 +74,7 @@ _HUNDRED: Final = Decimal(100)
 _PLAIN: Final = decimal.Context(prec=20, traps=[decimal.Inexact, decimal.InvalidOperation])
 _PLAIN_UNIT: Final = Decimal("1e-8")
 _PLAIN_INT: Final = 10**12
+_PLAIN_DIGITS: Final = 12  # a plain number's adjusted exponent is below this
 
 
 def _plain(value: Decimal) -> bool:
@@ -83,6 +84,13 @@ def _plain(value: Decimal) -> bool:
     except decimal.DecimalException:
         return False
     return True
+
+
+def _plain_in_context(value: Decimal) -> bool:
+    """:func:`_plain` for a finite ``value``, faster, in the batch path's 80-digit context:
+    a multiple of 10⁻⁸ (quantizing to 10⁻⁸ changes nothing) below 10¹² in magnitude. A
+    zero with a large exponent (``0E+20``) is refused too: the exact engine reads it."""
+    return value.quantize(_PLAIN_UNIT) == value and value.adjusted() < _PLAIN_DIGITS
 
 
 @functools.lru_cache(maxsize=64)
@@ -341,7 +349,7 @@ def _fast_row(
     and the row goes to the exact engine. Lines are ``(kpi, curve, reads,
     lower_on_value)``."""
     s = _Source()
-    dec, unit, plain, keys = (s.const(v) for v in (Decimal, _PLAIN_UNIT, _PLAIN, _PAIR))
+    dec, unit, digits, keys = (s.const(v) for v in (Decimal, _PLAIN_UNIT, _PLAIN_DIGITS, _PAIR))
     ids, one = s.const(kpi_ids), s.const(_ONE)
     number, scalars = s.const(_number), s.const(frozenset({int, float, str}))
     s.emit("def row_raw(row):")
@@ -351,9 +359,8 @@ def _fast_row(
         s.emit(f"    m = row.get({s.const(kpi)})")
         if reads == _VALUE:
             s.emit(f"    if type(m) is {dec}:")  # the common case, read inline
-            s.emit("        if not m.is_finite():")
-            s.emit("            return None")
-            s.emit(f"        m.quantize({unit}, context={plain})  # not plain: raises")
+            s.emit(f"        if m.quantize({unit}) != m or m.adjusted() >= {digits}:")
+            s.emit("            return None  # not plain (or not finite): the general path")
             s.emit("        num = m")
             s.emit(f"    elif type(m) in {scalars}:")
             s.emit(f"        num = {number}(m)")
@@ -370,10 +377,11 @@ def _fast_row(
             s.emit("    a = m.get('actual')")
             s.emit("    den = m.get('target')")
             s.emit(f"    if type(a) is {dec} and type(den) is {dec}:")
-            s.emit("        if not a.is_finite() or not den.is_finite():")
+            s.emit(f"        if (a.quantize({unit}) != a or a.adjusted() >= {digits}")
+            s.emit(
+                f"                or den.quantize({unit}) != den or den.adjusted() >= {digits}):"
+            )
             s.emit("            return None")
-            s.emit(f"        a.quantize({unit}, context={plain})")
-            s.emit(f"        den.quantize({unit}, context={plain})")
             s.emit("    elif den is None:")
             s.emit("        return None")
             s.emit("    else:")
@@ -549,9 +557,8 @@ def _number(value: Any) -> Decimal:
         number = Decimal(value)  # as to_decimal reads it; text that is no number raises
     else:
         number = to_decimal(value)
-    if not number.is_finite():
+    if not number.is_finite() or not _plain_in_context(number):
         raise _NearTie
-    number.quantize(_PLAIN_UNIT, context=_PLAIN)  # not plain: raises
     return number
 
 
@@ -703,9 +710,8 @@ def _score_row(
         for kpi, missing, reads, exact_points in compiled.plan:
             m: Any = row.get(kpi)
             kind = type(m)
-            if kind is Decimal and m.is_finite():  # the caller's number, as it is
-                m.quantize(_PLAIN_UNIT, context=_PLAIN)  # not plain: raises, to the exact engine
-                actual, target = m, None
+            if kind is Decimal:  # the caller's number, as it is
+                actual, target = _number(m), None
             elif m is None:
                 if missing == "error":
                     raise _NearTie
