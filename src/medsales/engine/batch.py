@@ -616,10 +616,17 @@ def score_many(
     max_score = policy.max_score
     lines = compiled.lines
     out: list[BatchScore] = []
+    fast = compiled.fast
+    finish = _finisher(policy, places, mode, half, directed, max_score)
     with decimal.localcontext(_CONTEXT):
         for i, row in enumerate(rows):
             row_incidents = per_row[i] if per_row is not None else ()
             try:
+                if fast is not None and not row_incidents:
+                    raw = fast(row)  # the common row: every line measured, no incidents
+                    if raw is not None:
+                        out.append(finish(raw))
+                        continue
                 if not compiled.plain:
                     raise _NearTie
                 out.append(
@@ -650,6 +657,43 @@ def score_many(
             ):
                 out.append(_exact(policy, role, row, row_incidents, i, within))
     return out
+
+
+def _finisher(
+    policy: Policy,
+    places: Decimal,
+    mode: str,
+    half: Decimal,
+    directed: bool,
+    max_score: Decimal | None,
+) -> Callable[[Decimal], BatchScore]:
+    """The end of :func:`_score_row` for a row without incidents, its settings bound once:
+    the raw score clamped, checked for a near tie at its rounding, rounded, graded."""
+    grades = [(g.min, g.id, g.coefficient) for g in policy.grades]
+    last = grades[-1]
+    floor, tolerance = decimal.ROUND_FLOOR, _TOLERANCE
+
+    def finish(final: Decimal) -> BatchScore:
+        if final < 0:
+            final = _ZERO
+        if max_score is not None and final > max_score:
+            final = max_score
+        edge = (final / places).to_integral_value(floor) * places
+        other = edge - places if not directed else edge + places
+        if not directed:
+            edge += half
+            other += half
+        for boundary in (edge, other):  # as _near, inline
+            gap = abs(final - boundary)
+            if gap and gap <= tolerance * max(_ONE, abs(boundary)):
+                raise _NearTie
+        score = final.quantize(places, rounding=mode)
+        for least, grade, coefficient in grades:
+            if score >= least:
+                return BatchScore(score, grade, coefficient, complete=True, vetoed=False)
+        return BatchScore(score, last[1], last[2], complete=True, vetoed=False)
+
+    return finish
 
 
 def _rows(values: object, name: str) -> list[Any]:
