@@ -672,6 +672,7 @@ def _finisher(
     grades = [(g.min, g.id, g.coefficient) for g in policy.grades]
     last = grades[-1]
     floor, tolerance = decimal.ROUND_FLOOR, _TOLERANCE
+    done: dict[Decimal, BatchScore] = {}  # by score: the results are immutable and shared
 
     def finish(final: Decimal) -> BatchScore:
         if final < 0:
@@ -679,19 +680,25 @@ def _finisher(
         if max_score is not None and final > max_score:
             final = max_score
         edge = (final / places).to_integral_value(floor) * places
-        other = edge - places if not directed else edge + places
-        if not directed:
-            edge += half
-            other += half
-        for boundary in (edge, other):  # as _near, inline
+        # as _score_row's checks: final ≥ 0, so every boundary is ≥ 0; half-way rounding
+        # cannot come near edge - places + half, at least half a unit below final
+        boundaries = (edge, edge + places) if directed else (edge + half,)
+        for boundary in boundaries:
             gap = abs(final - boundary)
-            if gap and gap <= tolerance * max(_ONE, abs(boundary)):
+            if gap and gap <= tolerance * (boundary if boundary > _ONE else _ONE):
                 raise _NearTie
         score = final.quantize(places, rounding=mode)
-        for least, grade, coefficient in grades:
-            if score >= least:
-                return BatchScore(score, grade, coefficient, complete=True, vetoed=False)
-        return BatchScore(score, last[1], last[2], complete=True, vetoed=False)
+        result = done.get(score)
+        if result is None:
+            grade, coefficient = last[1], last[2]
+            for least, g, c in grades:
+                if score >= least:
+                    grade, coefficient = g, c
+                    break
+            result = BatchScore(score, grade, coefficient, complete=True, vetoed=False)
+            if score:  # a zero may be signed: not shared
+                done[score] = result
+        return result
 
     return finish
 
