@@ -125,70 +125,6 @@ class BatchScore:
     exact: bool = False
 
 
-def _points_function(curve: Any, *, lower_on_value: bool) -> Callable[[Decimal], Decimal]:
-    """The curve as a Decimal function of x that raises _NearTie near a discontinuity."""
-    if isinstance(curve, LinearCurve):
-        multiplier = curve.multiplier
-        floor, cap = curve.floor, curve.cap
-
-        def linear(x: Decimal) -> Decimal:
-            if floor is not None:
-                if _near(x, floor):
-                    raise _NearTie
-                if x < floor:
-                    return _ZERO
-            if cap is not None and x > cap:
-                x = cap
-            return multiplier * x
-
-        return linear
-    if isinstance(curve, StepsCurve):
-        steps = tuple(curve.steps)
-        below = curve.below
-
-        def stepped(x: Decimal) -> Decimal:
-            chosen = below
-            for threshold, points in steps:
-                if _near(x, threshold):
-                    raise _NearTie
-                if lower_on_value:
-                    if threshold >= x:
-                        return points
-                elif threshold <= x:
-                    chosen = points
-            return below if lower_on_value else chosen
-
-        return stepped
-    if isinstance(curve, PiecewiseCurve):
-        knots = tuple(curve.points)
-        first_x, first_p = knots[0]
-        under = first_p if curve.below is None else curve.below
-        jumps = under != first_p
-
-        def piecewise(x: Decimal) -> Decimal:
-            if jumps and _near(x, first_x):
-                raise _NearTie
-            if x < first_x:
-                return under
-            if x >= knots[-1][0]:
-                return knots[-1][1]
-            for (x0, p0), (x1, p1) in itertools.pairwise(knots):
-                if x0 <= x < x1:
-                    return p0 + (p1 - p0) * (x - x0) / (x1 - x0)
-            raise _NearTie  # pragma: no cover - x lies within the knots
-
-        return piecewise
-    assert isinstance(curve, ScaleCurve)
-    low, span = curve.min, curve.max - curve.min
-
-    def scale(x: Decimal) -> Decimal:
-        if not curve.min <= x <= curve.max:
-            raise _NearTie  # out of scale: the exact engine says where
-        return (x - low) / span * _HUNDRED
-
-    return scale
-
-
 def _ratio_points(curve: Any, *, lower_on_value: bool) -> Callable[[Decimal, Decimal], Decimal]:
     """The curve as a Decimal function of x = num / den (den > 0) that decides every
     discontinuity exactly: x is compared with a policy constant c as num with c × den, a
@@ -416,7 +352,6 @@ class _Line:
     basis: str
     direction: str
     missing: str
-    points: Callable[[Decimal], Decimal]
     exact_points: Callable[[Decimal, Decimal], Decimal]
     reads: int = _VALUE
 
@@ -489,10 +424,6 @@ def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
                     basis=line.basis,
                     direction=kpi.direction,
                     missing=line.missing or policy.missing,
-                    points=_points_function(
-                        line.curve,
-                        lower_on_value=line.basis == "value" and kpi.direction == "lower",
-                    ),
                     exact_points=_ratio_points(
                         line.curve,
                         lower_on_value=line.basis == "value" and kpi.direction == "lower",
@@ -562,18 +493,6 @@ def _number(value: Any) -> Decimal:
     return number
 
 
-def _x(line: _Line, actual: Decimal, target: Decimal | None) -> Decimal:
-    if line.basis == "value":
-        return actual
-    if target is None or target <= 0:
-        raise _NearTie  # the exact engine raises the located error
-    ratio = actual / target
-    if line.direction == "higher":
-        return ratio
-    raw = _TWO - ratio if line.direction == "lower" else _ONE - abs(ratio - _ONE)
-    return raw if raw > 0 else _ZERO
-
-
 def score_many(
     policy: Policy,
     *,
@@ -596,16 +515,7 @@ def score_many(
     compiled = compile_scorecard(policy, role)
     within = resolve_period(policy, period)
     rows = _rows(measurements, "measurements")
-    per_row = None if incidents is None else _rows(incidents, "incidents")
-    if per_row is not None and len(per_row) != len(rows):
-        lists = f"{len(per_row)} sequence{'' if len(per_row) == 1 else 's'} of incidents"
-        raise InputError(
-            f"there {'is' if len(per_row) == 1 else 'are'} {lists} for {len(rows)} "
-            f"row{'' if len(rows) == 1 else 's'} of measurements",
-            path="incidents",
-            value=len(per_row),
-            expected=f"one sequence of incidents per row ({len(rows)}), empty for none",
-        )
+    per_row = None if incidents is None else _per_row(incidents, len(rows))
     rank = policy.grade_rank
     lowest = policy.grades[-1].id
     places = Decimal(1).scaleb(-policy.score_places)
@@ -703,6 +613,21 @@ def _finisher(
     return finish
 
 
+def _per_row(incidents: object, rows: int) -> list[Any]:
+    """The incidents argument as one sequence per row: as many as there are rows."""
+    per_row = _rows(incidents, "incidents")
+    if len(per_row) != rows:
+        lists = f"{len(per_row)} sequence{'' if len(per_row) == 1 else 's'} of incidents"
+        raise InputError(
+            f"there {'is' if len(per_row) == 1 else 'are'} {lists} for {rows} "
+            f"row{'' if rows == 1 else 's'} of measurements",
+            path="incidents",
+            value=len(per_row),
+            expected=f"one sequence of incidents per row ({rows}), empty for none",
+        )
+    return per_row
+
+
 def _rows(values: object, name: str) -> list[Any]:
     """The rows of an iterable argument; a str, a mapping or a non-iterable is refused."""
     if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
@@ -755,57 +680,10 @@ def _score_row(
     fast = compiled.fast
     raw = fast(row) if fast is not None else None
     if raw is None:
-        kept: list[bool] = []
-        points: list[Decimal] = []
-        every = True  # every line kept: the common case, its weights looked up once
-        for kpi, missing, reads, exact_points in compiled.plan:
-            m: Any = row.get(kpi)
-            kind = type(m)
-            if kind is Decimal:  # the caller's number, as it is
-                actual, target = _number(m), None
-            elif m is None:
-                if missing == "error":
-                    raise _NearTie
-                keep = missing == "zero"
-                every = every and keep
-                kept.append(keep)
-                points.append(_ZERO)
-                continue
-            elif kind is dict or (kind not in _SCALARS and isinstance(m, Mapping)):
-                if m.get("applicable", True) is False:
-                    every = False
-                    kept.append(False)
-                    points.append(_ZERO)
-                    continue
-                if not m.keys() <= _MEASUREMENT_KEYS:
-                    raise _NearTie
-                actual = _number(m["actual"])
-                target = m.get("target")
-                if target is not None:
-                    target = _number(target)
-            else:
-                actual, target = _number(m), None
-            kept.append(True)
-            if reads == _VALUE:  # the caller's exact number: compared as it is
-                num, den = actual, _ONE
-            else:
-                if target is None or target <= 0:
-                    raise _NearTie  # the exact engine raises the located error
-                den = target
-                if reads == _HIGHER:
-                    num = actual
-                else:
-                    num = den + den - actual if reads == _LOWER else den - abs(actual - den)
-                    if num < 0:
-                        num = _ZERO
-            points.append(exact_points(num, den))
-        if not row.keys() <= compiled.kpi_ids:
-            raise _NearTie  # an unknown KPI: the exact engine names it
-        if not every and not any(kept):
+        raw = _raw(compiled, row)
+        if raw is None:  # no line left to score
             vetoed = _conduct(policy, incidents, period)[2]
             return BatchScore(None, None, None, complete=False, vetoed=vetoed)
-        factors = compiled.every_weight if every else compiled.weights_for(tuple(kept))
-        raw = sum(map(operator.mul, factors, points), _ZERO)
     if incidents:
         deductions, caps, vetoed = _conduct(policy, incidents, period)
     else:  # no incidents: nothing to deduct
@@ -835,6 +713,61 @@ def _score_row(
     return BatchScore(
         score, grade, policy.grades_by_id[grade].coefficient, complete=True, vetoed=vetoed
     )
+
+
+def _raw(compiled: CompiledScorecard, row: Mapping[str, Any]) -> Decimal | None:
+    """The general path: a row's raw score line by line (any measurement the exact engine
+    takes, lines missing or not applicable), None when no line is left to score."""
+    kept: list[bool] = []
+    points: list[Decimal] = []
+    every = True  # every line kept: the common case, its weights looked up once
+    for kpi, missing, reads, exact_points in compiled.plan:
+        m: Any = row.get(kpi)
+        kind = type(m)
+        if kind is Decimal:  # the caller's number, as it is
+            actual, target = _number(m), None
+        elif m is None:
+            if missing == "error":
+                raise _NearTie
+            keep = missing == "zero"
+            every = every and keep
+            kept.append(keep)
+            points.append(_ZERO)
+            continue
+        elif kind is dict or (kind not in _SCALARS and isinstance(m, Mapping)):
+            if m.get("applicable", True) is False:
+                every = False
+                kept.append(False)
+                points.append(_ZERO)
+                continue
+            if not m.keys() <= _MEASUREMENT_KEYS:
+                raise _NearTie
+            actual = _number(m["actual"])
+            target = m.get("target")
+            if target is not None:
+                target = _number(target)
+        else:
+            actual, target = _number(m), None
+        kept.append(True)
+        if reads == _VALUE:  # the caller's exact number: compared as it is
+            num, den = actual, _ONE
+        else:
+            if target is None or target <= 0:
+                raise _NearTie  # the exact engine raises the located error
+            den = target
+            if reads == _HIGHER:
+                num = actual
+            else:
+                num = den + den - actual if reads == _LOWER else den - abs(actual - den)
+                if num < 0:
+                    num = _ZERO
+        points.append(exact_points(num, den))
+    if not row.keys() <= compiled.kpi_ids:
+        raise _NearTie  # an unknown KPI: the exact engine names it
+    if not every and not any(kept):
+        return None
+    factors = compiled.every_weight if every else compiled.weights_for(tuple(kept))
+    return sum(map(operator.mul, factors, points), _ZERO)
 
 
 def _conduct(
