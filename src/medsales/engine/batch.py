@@ -21,8 +21,8 @@ x is the caller's own number, compared with the policy's constants as it is; on 
 attainment line x = num / den with both exact, and x ≥ c is decided as num ≥ c × den, a
 product of plain numbers that 80 digits hold exactly. Only the continuous arithmetic
 rounds, so only the final rounding is checked for a near tie. A scorecard is also
-compiled once into a single Python function that scores a row of plain ``Decimal``
-numbers with every line measured; any other row takes the general path, which decides
+compiled once into a single Python function that scores a row with every line measured
+(``Decimal`` numbers read inline); any other row takes the general path, which decides
 the same way.
 """
 
