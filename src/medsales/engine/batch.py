@@ -22,8 +22,11 @@ attainment line x = num / den with both exact, and x ≥ c is decided as num ≥
 product of plain numbers that 80 digits hold exactly. Only the continuous arithmetic
 rounds, so only the final rounding is checked for a near tie. A scorecard is also
 compiled once into a single Python function that scores a row with every line measured
-(``Decimal`` numbers read inline); any other row takes the general path, which decides
-the same way.
+(``Decimal`` numbers read inline); any other row takes the general path. The compiled
+function divides once per attainment line and compares the quotient: a ratio of plain
+numbers equals a plain constant exactly (and the division is exact) or lies at least
+10⁻²⁸ from it, while an 80-digit quotient below 10²¹ errs by less than 10⁻⁵⁸, so it
+decides every breakpoint as the general path does.
 """
 
 from __future__ import annotations
@@ -325,14 +328,18 @@ def _fast_row(
             s.emit("    if den <= 0:")
             s.emit("        return None")
             if reads == _HIGHER:
-                s.emit("    num = a")
+                s.emit("    num = a / den")
             else:
                 zero = s.const(_ZERO)
                 expression = "den + den - a" if reads == _LOWER else "den - abs(a - den)"
-                s.emit(f"    num = {expression}")
+                s.emit(f"    num = ({expression}) / den")
                 s.emit("    if num < 0:")
                 s.emit(f"        num = {zero}")
-        _emit_curve(s, curve, reads, lower_on_value=lower_on_value, out=f"p{j}")
+            # x = a ratio of plain numbers, to 80 digits: it equals a plain constant c
+            # exactly (the division is then exact) or lies at least 10⁻²⁸ from it, far
+            # beyond the division's error, so comparing it with c decides exactly
+            s.emit(f"    den = {one}")
+        _emit_curve(s, curve, _VALUE, lower_on_value=lower_on_value, out=f"p{j}")
     terms = " + ".join(f"{s.const(f)} * p{j}" for j, f in enumerate(factors))
     s.emit(f"    return {s.const(_ZERO)} + {terms}" if factors else "    return None")
     namespace = dict(s.names)
@@ -488,7 +495,12 @@ def _number(value: Any) -> Decimal:
         number = Decimal(value)  # as to_decimal reads it; text that is no number raises
     else:
         number = to_decimal(value)
-    if not number.is_finite() or not _plain_in_context(number):
+    # as _plain_in_context, inline: this runs for every number of every row
+    if (
+        not number.is_finite()
+        or number.quantize(_PLAIN_UNIT) != number
+        or number.adjusted() >= _PLAIN_DIGITS
+    ):
         raise _NearTie
     return number
 
