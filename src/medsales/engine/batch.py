@@ -276,6 +276,29 @@ def _emit_curve(s: _Source, curve: Any, reads: int, *, lower_on_value: bool, out
     s.emit(f"{i}{out} = (num / den - {s.const(low)}) / {span} * {hundred}")
 
 
+def _emit_number(s: _Source, name: str, indent: str) -> None:
+    """Source reading the number in ``name`` as :func:`_number` reads it, inline: a
+    ``Decimal`` as it is, a float through its shortest repr, an int or plain ASCII text
+    as ``Decimal`` reads it; then plain, or the row leaves the compiled function (None:
+    the general path, which reads the number again and sends the row where it belongs)."""
+    dec, unit, digits = s.const(Decimal), s.const(_PLAIN_UNIT), s.const(_PLAIN_DIGITS)
+    for line in (
+        f"kind = type({name})",
+        f"if kind is not {dec}:",
+        "    if kind is float:",
+        f"        {name} = {dec}(repr({name}))",
+        f"    elif kind is str and {name}.isascii() and '_' not in {name}:",
+        f"        {name} = {dec}({name})  # text that is no number raises: the exact engine",
+        "    elif kind is int:",
+        f"        {name} = {dec}({name})",
+        "    else:",
+        "        return None",
+        f"if {name}.quantize({unit}) != {name} or {name}.adjusted() >= {digits}:",
+        "    return None  # not plain, or not finite",
+    ):
+        s.emit(indent + line)
+
+
 def _fast_row(
     lines: Sequence[tuple[str, Any, int, bool]],
     factors: Sequence[Decimal],
@@ -284,47 +307,32 @@ def _fast_row(
     """One scorecard compiled into a single Python function: a row's raw score when every
     line is measured (a number, or a dict of ``actual`` and ``target``), every breakpoint
     decided exactly; None for any other row, which then takes the general path. Numbers
-    are read as :func:`_number` reads them (a ``Decimal`` inline); one it refuses raises,
-    and the row goes to the exact engine. Lines are ``(kpi, curve, reads,
-    lower_on_value)``."""
+    are read as :func:`_number` reads them (see :func:`_emit_number`). Lines are ``(kpi,
+    curve, reads, lower_on_value)``."""
     s = _Source()
-    dec, unit, digits, keys = (s.const(v) for v in (Decimal, _PLAIN_UNIT, _PLAIN_DIGITS, _PAIR))
-    ids, one = s.const(kpi_ids), s.const(_ONE)
-    number, scalars = s.const(_number), s.const(frozenset({int, float, str}))
+    keys, ids, one = s.const(_PAIR), s.const(kpi_ids), s.const(_ONE)
     s.emit("def row_raw(row):")
     s.emit(f"    if type(row) is not dict or not row.keys() <= {ids}:")
     s.emit("        return None")
     for j, (kpi, curve, reads, lower_on_value) in enumerate(lines):
         s.emit(f"    m = row.get({s.const(kpi)})")
         if reads == _VALUE:
-            s.emit(f"    if type(m) is {dec}:")  # the common case, read inline
-            s.emit(f"        if m.quantize({unit}) != m or m.adjusted() >= {digits}:")
-            s.emit("            return None  # not plain (or not finite): the general path")
-            s.emit("        num = m")
-            s.emit(f"    elif type(m) in {scalars}:")
-            s.emit(f"        num = {number}(m)")
-            s.emit(f"    elif type(m) is dict and m.keys() <= {keys}:")
-            s.emit(f"        num = {number}(m['actual'])")
-            s.emit("        if 'target' in m and m['target'] is not None:")
-            s.emit(f"            {number}(m['target'])")
+            s.emit(f"    if type(m) is dict and m.keys() <= {keys}:")
+            s.emit("        num = m.get('actual')")
+            s.emit("        t = m.get('target')")
+            s.emit("        if t is not None:")
+            _emit_number(s, "t", "            ")
             s.emit("    else:")
-            s.emit("        return None")
+            s.emit("        num = m")
+            _emit_number(s, "num", "    ")
             s.emit(f"    den = {one}")
         else:
             s.emit(f"    if type(m) is not dict or not m.keys() <= {keys}:")
             s.emit("        return None")
             s.emit("    a = m.get('actual')")
             s.emit("    den = m.get('target')")
-            s.emit(f"    if type(a) is {dec} and type(den) is {dec}:")
-            s.emit(f"        if (a.quantize({unit}) != a or a.adjusted() >= {digits}")
-            s.emit(
-                f"                or den.quantize({unit}) != den or den.adjusted() >= {digits}):"
-            )
-            s.emit("            return None")
-            s.emit("    elif den is None:")
-            s.emit("        return None")
-            s.emit("    else:")
-            s.emit(f"        a, den = {number}(a), {number}(den)")
+            _emit_number(s, "a", "    ")
+            _emit_number(s, "den", "    ")
             s.emit("    if den <= 0:")
             s.emit("        return None")
             if reads == _HIGHER:
