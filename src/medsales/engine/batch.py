@@ -283,8 +283,8 @@ def _emit_number(s: _Source, name: str, indent: str) -> None:
     the general path, which reads the number again and sends the row where it belongs)."""
     dec, unit, digits = s.const(Decimal), s.const(_PLAIN_UNIT), s.const(_PLAIN_DIGITS)
     for line in (
-        f"kind = type({name})",
-        f"if kind is not {dec}:",
+        f"if type({name}) is not {dec}:",
+        f"    kind = type({name})",
         "    if kind is float:",
         f"        {name} = {dec}(repr({name}))",
         f"    elif kind is str and {name}.isascii() and '_' not in {name}:",
