@@ -1,51 +1,48 @@
-"""Department scale: the batch path against a hand-written exact loop and hand-written pandas.
+"""Department scale: the batch path against the careful hand loop and hand-written pandas.
 
 In one run, on the same synthetic employee-quarters (the built-in policy's sales
-representative scorecard, 8 KPIs):
+representative scorecard, 8 KPIs), with the numbers given as ``Decimal``, ``str`` and
+``float`` in turn, timed interleaved round by round (see `fair.py`):
 
 - ``medsales.score_many`` (the batch path: compiled once, exact by fallback);
-- a hand-written Decimal loop (60 digits) with the same arithmetic
-  (``bench_appraise.hand_loop``); at exact rounding ties it can be wrong, and the run
-  checks every disagreement against the exact engine;
+- the hand-written Decimal loop (60 digits, constants built once) with the same
+  arithmetic; at exact rounding ties it can be wrong, and the run checks every
+  disagreement against the exact engine;
 - a hand-written pandas/NumPy computation in float64 (fast, but not exact: its
-  disagreements with the exact scores are counted and printed);
-- single ``medsales.appraise`` calls (on a sample, reported per appraisal).
+  disagreements with the exact scores are counted and printed), from ``Decimal`` rows.
 
-Prints time per appraisal, ratios, peak memory (tracemalloc, in a separate run), and the
-batch path's time at 10k, 100k and 1M rows to show that it scales linearly. Run:
+Prints time per appraisal and the ratio beside its target, the collector on (the figure
+that counts) and paused, peak memory (tracemalloc, in a separate run), and with
+``--scaling`` the batch path's time at 10k, 100k and 1M rows. Run:
 
-    python benchmarks/bench_batch.py [--rows 100000] [--scaling]
+    python benchmarks/bench_batch.py [--rows 20000] [--rounds 5] [--scaling]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import platform
 import sys
-import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_appraise import POLICY, ROLE, hand_loop, make_rows
+from fair import HAND_LOOPS, KINDS, POLICY, ROLE, interleaved, machine, make_rows, verdict
 
 import medsales
 
+TARGET = 1.5  # score_many from dicts, against the hand loop
 
-def batch(rows: list[dict[str, Any]]) -> list[Decimal | None]:
+
+def batch(rows: Sequence[dict[str, Any]]) -> list[Decimal | None]:
     return [s.score for s in medsales.score_many(POLICY, role=ROLE, measurements=rows)]
 
 
-def single(rows: list[dict[str, Any]]) -> list[Decimal | None]:
-    return [medsales.appraise(POLICY, role=ROLE, measurements=r).score for r in rows]
-
-
-def pandas_loop(rows: list[dict[str, Any]]) -> list[Decimal | None]:
+def pandas_loop(rows: Sequence[dict[str, Any]]) -> list[Decimal | None]:
     """The same scorecard, vectorised by hand with pandas and NumPy in float64."""
     import numpy as np
     import pandas as pd
@@ -90,23 +87,7 @@ def pandas_loop(rows: list[dict[str, Any]]) -> list[Decimal | None]:
     return [Decimal(f"{s:.2f}") for s in score]
 
 
-def best_of(
-    fn: Callable[[list[dict[str, Any]]], Any], rows: list[dict[str, Any]], repeat: int = 3
-) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()  # as timeit does: collector pauses grow with the heap, not the work
-        try:
-            start = time.perf_counter()
-            result = fn(rows)
-            best = min(best, time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return best, result
-
-
-def peak_mb(fn: Callable[[list[dict[str, Any]]], Any], rows: list[dict[str, Any]]) -> float:
+def peak_mb(fn: Callable[[Any], Any], rows: Sequence[dict[str, Any]]) -> float:
     gc.collect()
     tracemalloc.start()
     fn(rows)
@@ -117,63 +98,66 @@ def peak_mb(fn: Callable[[list[dict[str, Any]]], Any], rows: list[dict[str, Any]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--sample", type=int, default=5_000, help="rows for single appraise")
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--scaling", action="store_true", help="also time 10k, 100k and 1M")
     args = parser.parse_args()
+    print(machine())
+    n = args.rows
     print(
-        f"machine: {platform.machine()}, {platform.python_implementation()} "
-        f"{platform.python_version()}, medsales {medsales.__version__}"
+        f"employee-quarters: {n} a round, best of {args.rounds} interleaved rounds "
+        f"(8 KPIs, default policy, {ROLE})"
     )
-    rows = make_rows(args.rows)
-    n = len(rows)
-    batch(rows[:100])
-    t_hand, hand = best_of(hand_loop, rows)
-    t_batch, got = best_of(batch, rows)
-    t_single, singles = best_of(single, rows[: args.sample], repeat=2)
-    per_single = t_single / min(n, args.sample)
-    try:
-        t_pandas, via_pandas = best_of(pandas_loop, rows)
-    except ImportError:
-        t_pandas, via_pandas = float("nan"), None
-    # Where the batch path and the hand loop disagree, the exact engine decides: a 60-digit
-    # Decimal loop rounds 89.3249999… at an exact tie of 89.325 (SPEC §1), the library not.
-    disagree = [i for i, (a, b) in enumerate(zip(got, hand, strict=True)) if a != b]
-    for i in disagree:
-        exact = medsales.appraise(POLICY, role=ROLE, measurements=rows[i]).score
-        assert got[i] == exact, f"row {i}: the batch path gives {got[i]}, exactly {exact}"
-    assert singles == got[: len(singles)], "appraise and the batch path disagree"
+    batch(make_rows(100))
     per = 1e6 / n
-    print(f"employee-quarters: {n} (8 KPIs, default policy, {ROLE})")
-    print(f"  hand-written Decimal loop       : {t_hand * per:8.1f} us each")
+    for kind in KINDS:
+        rows = make_rows(n, kind)
+        hand = HAND_LOOPS[kind]
+        sides = {
+            "hand": lambda hand=hand, rows=rows: hand(rows),
+            "batch": lambda rows=rows: batch(rows),
+        }
+        if kind == "decimal":
+            sides["pandas"] = lambda rows=rows: pandas_loop(rows)
+        for collector in (True, False):
+            best, results = interleaved(sides, args.rounds, collector=collector)
+            got, by_hand = results["batch"], results["hand"]
+            # Where the two disagree the exact engine decides: a 60-digit Decimal loop
+            # rounds 89.3249999… at an exact tie of 89.325 (SPEC §1), the library not.
+            disagree = [i for i, (a, b) in enumerate(zip(got, by_hand, strict=True)) if a != b]
+            for i in disagree:
+                exact = medsales.appraise(POLICY, role=ROLE, measurements=rows[i]).score
+                assert got[i] == exact, f"row {i}: the batch path gives {got[i]}, exactly {exact}"
+            print(f"inputs as {kind}, collector {'on' if collector else 'off'}:")
+            print(f"  hand-written Decimal loop     : {best['hand'] * per:8.1f} us each")
+            print(
+                f"  medsales.score_many (batch)   : {best['batch'] * per:8.1f} us each  "
+                f"{verdict(best['batch'] / best['hand'], TARGET)}"
+            )
+            if "pandas" in best:
+                wrong = sum(1 for a, b in zip(results["pandas"], got, strict=True) if a != b)
+                print(
+                    f"  hand-written pandas (float64) : {best['pandas'] * per:8.1f} us each  "
+                    f"batch/pandas {best['batch'] / best['pandas']:5.2f}x; {wrong} of its "
+                    "scores differ from the exact ones"
+                )
+            print(
+                f"  all {n} batch scores exact; the hand loop got {len(disagree)} wrong "
+                "(rounding ties it computed as …4999…)"
+            )
+    rows = make_rows(n)
     print(
-        f"  medsales.score_many (batch)     : {t_batch * per:8.1f} us each  "
-        f"ratio {t_batch / t_hand:5.2f}x the hand loop"
-    )
-    print(
-        f"  medsales.appraise (single)      : {per_single * 1e6:8.1f} us each  "
-        f"ratio {per_single / (t_hand / n):5.2f}x the hand loop"
-    )
-    if via_pandas is not None:
-        wrong = sum(1 for a, b in zip(via_pandas, got, strict=True) if a != b)
-        print(
-            f"  hand-written pandas (float64)   : {t_pandas * per:8.1f} us each  "
-            f"batch/pandas {t_batch / t_pandas:5.2f}x; pandas scores that differ from "
-            f"the exact ones: {wrong}"
-        )
-    print(
-        f"  peak memory, batch path on {n} rows: {peak_mb(batch, rows):.1f} MB "
-        f"(hand loop {peak_mb(hand_loop, rows):.1f} MB); input rows not counted"
-    )
-    print(
-        f"  all {n} batch scores are exact; the hand-written Decimal loop got "
-        f"{len(disagree)} wrong (rounding ties it computed as …4999…)"
+        f"peak memory, batch path on {n} rows: {peak_mb(batch, rows):.1f} MB "
+        f"(hand loop {peak_mb(HAND_LOOPS['decimal'], rows):.1f} MB); input rows not counted"
     )
     if args.scaling:
-        print("batch path scaling (us per appraisal):")
+        print("batch path scaling (us per appraisal, processor time):")
         for size in (10_000, 100_000, 1_000_000):
             sized = make_rows(size)
-            t, _ = best_of(batch, sized, repeat=3 if size <= 100_000 else 1)
+            best, _ = interleaved(
+                {"batch": lambda sized=sized: batch(sized)}, 3 if size <= 100_000 else 1
+            )
+            t = best["batch"]
             print(f"  {size:>9,} rows: {t:8.2f} s total, {t / size * 1e6:6.1f} us each")
             del sized
 

@@ -18,6 +18,23 @@ from medsales.engine.batch import score_many
 from medsales.testing import incidents, measurements, policies
 
 
+def _decimal(value: Any) -> Any:
+    try:
+        return value if isinstance(value, bool) else medsales.to_decimal(value)
+    except medsales.MedsalesError:
+        return value
+
+
+def _decimals(row: Any) -> Any:
+    """``row`` with every number that reads as one made a Decimal."""
+    if not isinstance(row, dict):
+        return row
+    return {
+        k: {kk: _decimal(vv) for kk, vv in v.items()} if isinstance(v, dict) else _decimal(v)
+        for k, v in row.items()
+    }
+
+
 def same(
     policy: Any,
     role: str,
@@ -26,7 +43,22 @@ def same(
     period: str | None = None,
 ) -> list[Any]:
     got = score_many(policy, role=role, measurements=rows, incidents=events, period=period)
-    for i, (row, b) in enumerate(zip(rows, got, strict=True)):
+    # the same rows with every number a Decimal, which the compiled fast path reads
+    as_decimals = score_many(
+        policy,
+        role=role,
+        measurements=[_decimals(r) for r in rows],
+        incidents=events,
+        period=period,
+    )
+    for i, (row, b, d) in enumerate(zip(rows, got, as_decimals, strict=True)):
+        assert (d.score, d.grade, d.coefficient, d.complete, d.vetoed) == (
+            b.score,
+            b.grade,
+            b.coefficient,
+            b.complete,
+            b.vetoed,
+        ), row
         a = appraise(
             policy,
             role=role,
@@ -153,3 +185,124 @@ def test_batch_equals_exact_on_generated_policies(data: st.DataObject, policy: A
         for _ in rows
     ]
     same(policy, role, rows, events)
+
+
+CURVES = [
+    {"type": "linear", "floor": "0.6", "cap": "1.2"},
+    {"type": "linear", "multiplier": "0.7", "floor": "3"},
+    {"type": "steps", "steps": [[0.8, 60], [1, 100], [3, 110]], "below": 10},
+    {"type": "piecewise", "points": [[0.6, 60], [1, 100], [3, 105]], "below": 0},
+    {"type": "piecewise", "points": [[0.5, 50], [2, 100]]},
+]
+
+
+@pytest.mark.parametrize("curve", CURVES)
+@pytest.mark.parametrize(
+    ("basis", "direction"),
+    [
+        ("value", None),
+        ("value", "lower"),
+        ("attainment", None),
+        ("attainment", "lower"),
+        ("attainment", "target"),
+    ],
+)
+def test_a_breakpoint_hit_exactly_is_decided_without_the_exact_engine(
+    curve: dict[str, Any], basis: str, direction: str | None
+) -> None:
+    """x equal to a breakpoint, read from the caller's number or as actual / target, is
+    compared exactly (cross-multiplied), so the row needs no fallback and agrees."""
+    policy = one_line(curve, basis=basis, direction=direction, line={"allow_non_monotonic": True})
+    if basis == "value":
+        rows = [{"sales": x} for x in ("0.6", "0.8", "1", "3", "0.5", "2", "0.59", "1.2")]
+    else:  # actual / target = 0.6, 0.8, 1, 3 … with targets that are not 1
+        pairs = [("1.8", 3), ("5.6", 7), (7, 7), (21, 7), ("3.5", 7), (14, 7), (2, 3)]
+        pairs += [("0.6", "0.75"), ("8.4", 7), ("1.4", 7)]
+        rows = [{"sales": {"actual": a, "target": t}} for a, t in pairs]
+    got = same(policy, "rep", rows)
+    assert not any(b.exact for b in got)
+
+
+@given(
+    curve=st.sampled_from(CURVES),
+    basis=st.sampled_from(["value", "attainment"]),
+    direction=st.sampled_from([None, "lower", "target"]),
+    actual=st.integers(0, 400).map(lambda n: Decimal(n) / 100),
+    target=st.sampled_from([Decimal("0.3"), Decimal(1), Decimal(3), Decimal("0.75"), 7]),
+)
+@settings(max_examples=200, deadline=None)
+def test_batch_equals_exact_at_and_beside_breakpoints(
+    curve: dict[str, Any], basis: str, direction: str | None, actual: Decimal, target: Any
+) -> None:
+    policy = one_line(curve, basis=basis, direction=direction, line={"allow_non_monotonic": True})
+    measurement: Any = actual if basis == "value" else {"actual": actual, "target": target}
+    same(policy, "rep", [{"sales": measurement}])
+
+
+@given(
+    value=st.one_of(
+        st.integers(-(10**14), 10**14),
+        st.booleans(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.decimals(allow_nan=True, allow_infinity=True, places=10),
+        st.decimals(allow_nan=False, allow_infinity=False).map(str),
+        st.sampled_from(
+            [" 12.5 ", "1e3", "1_000", "١٢", "nan", "-Infinity", "abc", "", "+.5", "1.", "7\n"]
+        ),
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_numbers_are_read_as_the_exact_engine_reads_them(value: Any) -> None:
+    """A number as int, float, str or Decimal, plain or not, well-formed or not: the batch
+    path gives the exact engine's result, or raises the same kind of error."""
+    policy = one_line({"type": "linear", "multiplier": "0.5"})
+    try:
+        appraise(policy, role="rep", measurements={"sales": value})
+    except medsales.MedsalesError as exc:
+        with pytest.raises(type(exc)):
+            score_many(policy, role="rep", measurements=[{"sales": value}])
+        return
+    same(policy, "rep", [{"sales": value}, {"sales": {"actual": value, "target": 1}}])
+
+
+def test_measured_rows_take_the_compiled_fast_path() -> None:
+    """Rows with every line measured are scored by the scorecard compiled into one
+    function; the rest (a missing line, a key it does not read, a flag for a number) by
+    the general path."""
+    from medsales.engine.batch import compile_scorecard
+
+    fast = compile_scorecard(medsales.default_policy(), "sales_representative").fast
+    assert fast is not None
+    row = {
+        "sales_revenue": {"actual": Decimal(1_020_000), "target": Decimal(1_000_000)},
+        "customer_satisfaction": Decimal(84),
+        "customer_visits": {"actual": Decimal(110), "target": Decimal(120)},
+        "new_customers": {"actual": Decimal(5), "target": Decimal(6)},
+        "market_feedback_reports": Decimal(4),
+        "event_participation": Decimal(2),
+        "teamwork_rating": Decimal("4.2"),
+        "training_hours": Decimal(10),
+    }
+    assert fast(row) is not None
+    assert fast({**row, "training_hours": 10, "teamwork_rating": "4.2"}) == fast(row)
+    assert fast({**row, "training_hours": True}) is None
+    assert fast({k: v for k, v in row.items() if k != "event_participation"}) is None
+    assert fast({**row, "new_customers": {"actual": Decimal(5), "applicable": True}}) is None
+    policy = medsales.default_policy()
+    same(policy, "sales_representative", [row, {**row, "training_hours": 10}])
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_the_quick_plainness_check_agrees_with_the_plain_rule(value: Decimal) -> None:
+    """What the batch path reads as plain is plain (a multiple of 10⁻⁸ below 10¹²), and
+    every plain number but a zero written with a large exponent is read as plain."""
+    import decimal
+
+    from medsales.engine.batch import _CONTEXT, _plain, _plain_in_context
+
+    with decimal.localcontext(_CONTEXT):
+        try:
+            quick = _plain_in_context(value)
+        except decimal.InvalidOperation:  # too large to quantize: the exact engine reads it
+            quick = False
+    assert quick == (_plain(value) and (value != 0 or value.adjusted() < 12))

@@ -15,6 +15,18 @@ arithmetic stay below 10⁻³⁸. A row with a number that is not plain (``10**5
 ``1e-20``), and every row of a policy with such a constant, goes to the exact engine, so
 every score equals the one :func:`medsales.appraise` gives. Bad input falls back too, so
 errors are the exact engine's, located by row.
+
+Speed: a line's breakpoints are decided exactly, not by near-tie checks. On a value line
+x is the caller's own number, compared with the policy's constants as it is; on an
+attainment line x = num / den with both exact, and x ≥ c is decided as num ≥ c × den, a
+product of plain numbers that 80 digits hold exactly. Only the continuous arithmetic
+rounds, so only the final rounding is checked for a near tie. A scorecard is also
+compiled once into a single Python function that scores a row with every line measured
+(``Decimal`` numbers read inline); any other row takes the general path. The compiled
+function divides once per attainment line and compares the quotient: a ratio of plain
+numbers equals a plain constant exactly (and the division is exact) or lies at least
+10⁻²⁸ from it, while an 80-digit quotient below 10²¹ errs by less than 10⁻⁵⁸, so it
+decides every breakpoint as the general path does.
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ import decimal
 import functools
 import itertools
 import json
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -64,6 +77,7 @@ _HUNDRED: Final = Decimal(100)
 _PLAIN: Final = decimal.Context(prec=20, traps=[decimal.Inexact, decimal.InvalidOperation])
 _PLAIN_UNIT: Final = Decimal("1e-8")
 _PLAIN_INT: Final = 10**12
+_PLAIN_DIGITS: Final = 12  # a plain number's adjusted exponent is below this
 
 
 def _plain(value: Decimal) -> bool:
@@ -73,6 +87,13 @@ def _plain(value: Decimal) -> bool:
     except decimal.DecimalException:
         return False
     return True
+
+
+def _plain_in_context(value: Decimal) -> bool:
+    """:func:`_plain` for a finite ``value``, faster, in the batch path's 80-digit context:
+    a multiple of 10⁻⁸ (quantizing to 10⁻⁸ changes nothing) below 10¹² in magnitude. A
+    zero with a large exponent (``0E+20``) is refused too: the exact engine reads it."""
+    return value.quantize(_PLAIN_UNIT) == value and value.adjusted() < _PLAIN_DIGITS
 
 
 @functools.lru_cache(maxsize=64)
@@ -107,68 +128,235 @@ class BatchScore:
     exact: bool = False
 
 
-def _points_function(curve: Any, *, lower_on_value: bool) -> Callable[[Decimal], Decimal]:
-    """The curve as a Decimal function of x that raises _NearTie near a discontinuity."""
+def _ratio_points(curve: Any, *, lower_on_value: bool) -> Callable[[Decimal, Decimal], Decimal]:
+    """The curve as a Decimal function of x = num / den (den > 0) that decides every
+    discontinuity exactly: x is compared with a policy constant c as num with c × den, a
+    product of plain numbers that 80 digits hold exactly. No near-tie check is needed
+    there; only the continuous arithmetic rounds, and the final rounding is checked."""
     if isinstance(curve, LinearCurve):
         multiplier = curve.multiplier
         floor, cap = curve.floor, curve.cap
 
-        def linear(x: Decimal) -> Decimal:
-            if floor is not None:
-                if _near(x, floor):
-                    raise _NearTie
-                if x < floor:
-                    return _ZERO
-            if cap is not None and x > cap:
-                x = cap
-            return multiplier * x
+        def linear(num: Decimal, den: Decimal) -> Decimal:
+            if floor is not None and num < floor * den:
+                return _ZERO
+            if cap is not None and num > cap * den:
+                return multiplier * cap
+            return multiplier * num / den
 
         return linear
     if isinstance(curve, StepsCurve):
         steps = tuple(curve.steps)
         below = curve.below
 
-        def stepped(x: Decimal) -> Decimal:
+        if lower_on_value:
+
+            def lower_steps(num: Decimal, den: Decimal) -> Decimal:
+                for threshold, points in steps:
+                    if threshold * den >= num:
+                        return points
+                return below
+
+            return lower_steps
+
+        def stepped(num: Decimal, den: Decimal) -> Decimal:
             chosen = below
             for threshold, points in steps:
-                if _near(x, threshold):
-                    raise _NearTie
-                if lower_on_value:
-                    if threshold >= x:
-                        return points
-                elif threshold <= x:
+                if threshold * den <= num:
                     chosen = points
-            return below if lower_on_value else chosen
+            return chosen
 
         return stepped
     if isinstance(curve, PiecewiseCurve):
         knots = tuple(curve.points)
         first_x, first_p = knots[0]
+        last_x, last_p = knots[-1]
         under = first_p if curve.below is None else curve.below
-        jumps = under != first_p
+        segments = tuple(itertools.pairwise(knots))
 
-        def piecewise(x: Decimal) -> Decimal:
-            if jumps and _near(x, first_x):
-                raise _NearTie
-            if x < first_x:
+        def piecewise(num: Decimal, den: Decimal) -> Decimal:
+            if num < first_x * den:
                 return under
-            if x >= knots[-1][0]:
-                return knots[-1][1]
-            for (x0, p0), (x1, p1) in itertools.pairwise(knots):
-                if x0 <= x < x1:
-                    return p0 + (p1 - p0) * (x - x0) / (x1 - x0)
+            if num >= last_x * den:
+                return last_p
+            for (x0, p0), (x1, p1) in segments:
+                if num < x1 * den:
+                    return p0 + (p1 - p0) * (num / den - x0) / (x1 - x0)
             raise _NearTie  # pragma: no cover - x lies within the knots
 
         return piecewise
     assert isinstance(curve, ScaleCurve)
-    low, span = curve.min, curve.max - curve.min
+    low, high, span = curve.min, curve.max, curve.max - curve.min
 
-    def scale(x: Decimal) -> Decimal:
-        if not curve.min <= x <= curve.max:
+    def scale(num: Decimal, den: Decimal) -> Decimal:
+        if not low * den <= num <= high * den:
             raise _NearTie  # out of scale: the exact engine says where
-        return (x - low) / span * _HUNDRED
+        return (num / den - low) / span * _HUNDRED
 
     return scale
+
+
+# how a line reads x from a measurement: x = num / den (see _ratio_points)
+_VALUE, _HIGHER, _LOWER, _TARGET = 0, 1, 2, 3
+_MEASUREMENT_KEYS: Final = frozenset({"actual", "target", "weight", "applicable"})
+_SCALARS: Final = frozenset({int, float, str, Decimal})
+
+
+class _Source:
+    """Python source for one scorecard's fast row function, its constants bound by name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {}
+
+    def const(self, value: Any) -> str:
+        name = f"c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def emit(self, text: str) -> None:
+        self.lines.append(text)
+
+
+def _times(s: _Source, constant: Decimal, reads: int) -> str:
+    """``constant × den`` as source; on a value line den is 1 and the constant stands alone."""
+    return s.const(constant) if reads == _VALUE else f"{s.const(constant)} * den"
+
+
+def _emit_curve(s: _Source, curve: Any, reads: int, *, lower_on_value: bool, out: str) -> None:
+    """Source setting ``out`` to the curve's points at x = num / den, decided exactly as
+    :func:`_ratio_points` decides it (and with the same arithmetic)."""
+    i = "    "
+    if isinstance(curve, LinearCurve):
+        m = s.const(curve.multiplier)
+        value = f"{m} * num / den" if reads != _VALUE else f"{m} * num / {s.const(_ONE)}"
+        if curve.cap is not None:
+            cap = curve.cap
+            capped = s.const(curve.multiplier * cap)
+            value = f"({capped} if num > {_times(s, cap, reads)} else {value})"
+        if curve.floor is not None:
+            value = f"({s.const(_ZERO)} if num < {_times(s, curve.floor, reads)} else {value})"
+        s.emit(f"{i}{out} = {value}")
+        return
+    if isinstance(curve, StepsCurve):
+        steps = list(curve.steps)
+        if lower_on_value:
+            for k, (threshold, points) in enumerate(steps):
+                word = "if" if k == 0 else "elif"
+                s.emit(f"{i}{word} {_times(s, threshold, reads)} >= num:")
+                s.emit(f"{i}    {out} = {s.const(points)}")
+            s.emit(f"{i}else:")
+            s.emit(f"{i}    {out} = {s.const(curve.below)}")
+            return
+        s.emit(f"{i}{out} = {s.const(curve.below)}")
+        for threshold, points in steps:
+            s.emit(f"{i}if {_times(s, threshold, reads)} <= num:")
+            s.emit(f"{i}    {out} = {s.const(points)}")
+        return
+    if isinstance(curve, PiecewiseCurve):
+        knots = list(curve.points)
+        first_x, first_p = knots[0]
+        under = first_p if curve.below is None else curve.below
+        s.emit(f"{i}if num < {_times(s, first_x, reads)}:")
+        s.emit(f"{i}    {out} = {s.const(under)}")
+        s.emit(f"{i}elif num >= {_times(s, knots[-1][0], reads)}:")
+        s.emit(f"{i}    {out} = {s.const(knots[-1][1])}")
+        for (x0, p0), (x1, p1) in itertools.pairwise(knots):
+            s.emit(f"{i}elif num < {_times(s, x1, reads)}:")
+            rise, run, start = s.const(p1 - p0), s.const(x1 - x0), s.const(x0)
+            s.emit(f"{i}    {out} = {s.const(p0)} + {rise} * (num / den - {start}) / {run}")
+        s.emit(f"{i}else:")
+        s.emit(f"{i}    return None")
+        return
+    assert isinstance(curve, ScaleCurve)
+    low, high = curve.min, curve.max
+    s.emit(f"{i}if not {_times(s, low, reads)} <= num <= {_times(s, high, reads)}:")
+    s.emit(f"{i}    return None")
+    span, hundred = s.const(high - low), s.const(_HUNDRED)
+    s.emit(f"{i}{out} = (num / den - {s.const(low)}) / {span} * {hundred}")
+
+
+def _emit_number(s: _Source, name: str, indent: str) -> None:
+    """Source reading the number in ``name`` as :func:`_number` reads it, inline: a
+    ``Decimal`` as it is, a float through its shortest repr, an int or plain ASCII text
+    as ``Decimal`` reads it; then plain, or the row leaves the compiled function (None:
+    the general path, which reads the number again and sends the row where it belongs)."""
+    dec, unit, digits = s.const(Decimal), s.const(_PLAIN_UNIT), s.const(_PLAIN_DIGITS)
+    for line in (
+        f"if type({name}) is not {dec}:",
+        f"    kind = type({name})",
+        "    if kind is float:",
+        f"        {name} = {dec}(repr({name}))",
+        f"    elif kind is str and {name}.isascii() and '_' not in {name}:",
+        f"        {name} = {dec}({name})  # text that is no number raises: the exact engine",
+        "    elif kind is int:",
+        f"        {name} = {dec}({name})",
+        "    else:",
+        "        return None",
+        f"if {name}.quantize({unit}) != {name} or {name}.adjusted() >= {digits}:",
+        "    return None  # not plain, or not finite",
+    ):
+        s.emit(indent + line)
+
+
+def _fast_row(
+    lines: Sequence[tuple[str, Any, int, bool]],
+    factors: Sequence[Decimal],
+    kpi_ids: frozenset[str],
+) -> Callable[[Any], Decimal | None]:
+    """One scorecard compiled into a single Python function: a row's raw score when every
+    line is measured (a number, or a dict of ``actual`` and ``target``), every breakpoint
+    decided exactly; None for any other row, which then takes the general path. Numbers
+    are read as :func:`_number` reads them (see :func:`_emit_number`). Lines are ``(kpi,
+    curve, reads, lower_on_value)``."""
+    s = _Source()
+    keys, ids, one = s.const(_PAIR), s.const(kpi_ids), s.const(_ONE)
+    s.emit("def row_raw(row):")
+    s.emit(f"    if type(row) is not dict or not row.keys() <= {ids}:")
+    s.emit("        return None")
+    for j, (kpi, curve, reads, lower_on_value) in enumerate(lines):
+        s.emit(f"    m = row.get({s.const(kpi)})")
+        if reads == _VALUE:
+            s.emit(f"    if type(m) is dict and m.keys() <= {keys}:")
+            s.emit("        num = m.get('actual')")
+            s.emit("        t = m.get('target')")
+            s.emit("        if t is not None:")
+            _emit_number(s, "t", "            ")
+            s.emit("    else:")
+            s.emit("        num = m")
+            _emit_number(s, "num", "    ")
+            s.emit(f"    den = {one}")
+        else:
+            s.emit(f"    if type(m) is not dict or not m.keys() <= {keys}:")
+            s.emit("        return None")
+            s.emit("    a = m.get('actual')")
+            s.emit("    den = m.get('target')")
+            _emit_number(s, "a", "    ")
+            _emit_number(s, "den", "    ")
+            s.emit("    if den <= 0:")
+            s.emit("        return None")
+            if reads == _HIGHER:
+                s.emit("    num = a / den")
+            else:
+                zero = s.const(_ZERO)
+                expression = "den + den - a" if reads == _LOWER else "den - abs(a - den)"
+                s.emit(f"    num = ({expression}) / den")
+                s.emit("    if num < 0:")
+                s.emit(f"        num = {zero}")
+            # x = a ratio of plain numbers, to 80 digits: it equals a plain constant c
+            # exactly (the division is then exact) or lies at least 10⁻²⁸ from it, far
+            # beyond the division's error, so comparing it with c decides exactly
+            s.emit(f"    den = {one}")
+        _emit_curve(s, curve, _VALUE, lower_on_value=lower_on_value, out=f"p{j}")
+    terms = " + ".join(f"{s.const(f)} * p{j}" for j, f in enumerate(factors))
+    s.emit(f"    return {s.const(_ZERO)} + {terms}" if factors else "    return None")
+    namespace = dict(s.names)
+    exec(compile("\n".join(s.lines), f"<score_many {id(s)}>", "exec"), namespace)
+    row_raw: Callable[[Any], Decimal | None] = namespace["row_raw"]
+    return row_raw
+
+
+_PAIR: Final = frozenset({"actual", "target"})
 
 
 @attrs.frozen
@@ -179,7 +367,8 @@ class _Line:
     basis: str
     direction: str
     missing: str
-    points: Callable[[Decimal], Decimal]
+    exact_points: Callable[[Decimal, Decimal], Decimal]
+    reads: int = _VALUE
 
 
 @attrs.frozen
@@ -192,6 +381,23 @@ class CompiledScorecard:
     section_weights: tuple[Decimal, ...]
     plain: bool = True
     factors: dict[tuple[bool, ...], tuple[Decimal, ...]] = attrs.field(factory=dict, repr=False)
+    fast: Callable[[Any], Decimal | None] | None = attrs.field(default=None, repr=False)
+    plan: tuple[tuple[str, str, int, Callable[[Decimal, Decimal], Decimal]], ...] = attrs.field(
+        init=False, repr=False
+    )
+    kpi_ids: frozenset[str] = attrs.field(init=False, repr=False)
+    every_weight: tuple[Decimal, ...] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # what each row reads, laid out once: per line its KPI, missing rule, how x is
+        # read and its exact curve; the KPI ids a row may name; the weights when every
+        # line is kept
+        plan = tuple((x.kpi, x.missing, x.reads, x.exact_points) for x in self.lines)
+        object.__setattr__(self, "plan", plan)
+        object.__setattr__(self, "kpi_ids", frozenset(self.policy.kpis_by_id))
+        with decimal.localcontext(_CONTEXT):
+            every = self.weights_for((True,) * len(self.lines)) if self.lines else ()
+        object.__setattr__(self, "every_weight", every)
 
     def weights_for(self, kept: tuple[bool, ...]) -> tuple[Decimal, ...]:
         """Each line's effective weight / 100 when the lines flagged in ``kept`` remain."""
@@ -233,19 +439,43 @@ def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
                     basis=line.basis,
                     direction=kpi.direction,
                     missing=line.missing or policy.missing,
-                    points=_points_function(
+                    exact_points=_ratio_points(
                         line.curve,
                         lower_on_value=line.basis == "value" and kpi.direction == "lower",
                     ),
+                    reads=_VALUE
+                    if line.basis == "value"
+                    else {"higher": _HIGHER, "lower": _LOWER}.get(kpi.direction, _TARGET),
                 )
             )
-    return CompiledScorecard(
+    compiled = CompiledScorecard(
         policy=policy,
         role=role,
         lines=tuple(lines),
         section_weights=tuple(_decimal(share) for share in card.section_shares),
         plain=_plain_policy(policy.canonical_json),
     )
+    if compiled.plain and lines:
+        key = (policy.sha256, role)
+        fast = _FAST.get(key)
+        if fast is None:
+            curves = [line.curve for section in card.effective_sections for line in section.lines]
+            specs = [
+                (x.kpi, curve, x.reads, x.reads == _VALUE and x.direction == "lower")
+                for x, curve in zip(lines, curves, strict=True)
+            ]
+            with decimal.localcontext(_CONTEXT):
+                fast = _fast_row(specs, compiled.every_weight, compiled.kpi_ids)
+            if len(_FAST) >= _FAST_SIZE:
+                _FAST.pop(next(iter(_FAST)))  # the oldest
+            _FAST[key] = fast
+        compiled = attrs.evolve(compiled, fast=fast)
+    return compiled
+
+
+# scorecards compiled into Python functions, by the policy's SHA-256 and the role
+_FAST: dict[tuple[str, str], Callable[[Any], Decimal | None]] = {}
+_FAST_SIZE: Final = 64
 
 
 def _decimal(share: Fraction) -> Decimal:
@@ -256,24 +486,31 @@ def _decimal(share: Fraction) -> Decimal:
 
 
 def _number(value: Any) -> Decimal:
-    if type(value) is int and -_PLAIN_INT < value < _PLAIN_INT:
-        return Decimal(value)
-    number = value if type(value) is Decimal else to_decimal(value)
-    if not _plain(number):
-        raise _NearTie  # beyond what 80 digits answer for: the exact engine
+    """A measurement's number as ``to_decimal`` reads it, for plain numbers only: anything
+    else raises (an error, or a number beyond what 80 digits answer for), and the row
+    goes to the exact engine, which reads it and names any problem."""
+    kind = type(value)
+    number: Decimal
+    if kind is Decimal:
+        number = value
+    elif kind is int:
+        if -_PLAIN_INT < value < _PLAIN_INT:
+            return Decimal(value)
+        number = Decimal(value)
+    elif kind is float:
+        number = Decimal(repr(value))  # its shortest repr, as to_decimal reads it
+    elif kind is str and value.isascii() and "_" not in value:
+        number = Decimal(value)  # as to_decimal reads it; text that is no number raises
+    else:
+        number = to_decimal(value)
+    # as _plain_in_context, inline: this runs for every number of every row
+    if (
+        not number.is_finite()
+        or number.quantize(_PLAIN_UNIT) != number
+        or number.adjusted() >= _PLAIN_DIGITS
+    ):
+        raise _NearTie
     return number
-
-
-def _x(line: _Line, actual: Decimal, target: Decimal | None) -> Decimal:
-    if line.basis == "value":
-        return actual
-    if target is None or target <= 0:
-        raise _NearTie  # the exact engine raises the located error
-    ratio = actual / target
-    if line.direction == "higher":
-        return ratio
-    raw = _TWO - ratio if line.direction == "lower" else _ONE - abs(ratio - _ONE)
-    return raw if raw > 0 else _ZERO
 
 
 def score_many(
@@ -298,16 +535,7 @@ def score_many(
     compiled = compile_scorecard(policy, role)
     within = resolve_period(policy, period)
     rows = _rows(measurements, "measurements")
-    per_row = None if incidents is None else _rows(incidents, "incidents")
-    if per_row is not None and len(per_row) != len(rows):
-        lists = f"{len(per_row)} sequence{'' if len(per_row) == 1 else 's'} of incidents"
-        raise InputError(
-            f"there {'is' if len(per_row) == 1 else 'are'} {lists} for {len(rows)} "
-            f"row{'' if len(rows) == 1 else 's'} of measurements",
-            path="incidents",
-            value=len(per_row),
-            expected=f"one sequence of incidents per row ({len(rows)}), empty for none",
-        )
+    per_row = None if incidents is None else _per_row(incidents, len(rows))
     rank = policy.grade_rank
     lowest = policy.grades[-1].id
     places = Decimal(1).scaleb(-policy.score_places)
@@ -318,10 +546,17 @@ def score_many(
     max_score = policy.max_score
     lines = compiled.lines
     out: list[BatchScore] = []
+    fast = compiled.fast
+    finish = _finisher(policy, places, mode, half, directed, max_score)
     with decimal.localcontext(_CONTEXT):
         for i, row in enumerate(rows):
             row_incidents = per_row[i] if per_row is not None else ()
             try:
+                if fast is not None and not row_incidents:
+                    raw = fast(row)  # the common row: every line measured, no incidents
+                    if raw is not None:
+                        out.append(finish(raw))
+                        continue
                 if not compiled.plain:
                     raise _NearTie
                 out.append(
@@ -352,6 +587,65 @@ def score_many(
             ):
                 out.append(_exact(policy, role, row, row_incidents, i, within))
     return out
+
+
+def _finisher(
+    policy: Policy,
+    places: Decimal,
+    mode: str,
+    half: Decimal,
+    directed: bool,
+    max_score: Decimal | None,
+) -> Callable[[Decimal], BatchScore]:
+    """The end of :func:`_score_row` for a row without incidents, its settings bound once:
+    the raw score clamped, checked for a near tie at its rounding, rounded, graded."""
+    grades = [(g.min, g.id, g.coefficient) for g in policy.grades]
+    last = grades[-1]
+    floor, tolerance = decimal.ROUND_FLOOR, _TOLERANCE
+    done: dict[Decimal, BatchScore] = {}  # by score: the results are immutable and shared
+
+    def finish(final: Decimal) -> BatchScore:
+        if final < 0:
+            final = _ZERO
+        if max_score is not None and final > max_score:
+            final = max_score
+        edge = (final / places).to_integral_value(floor) * places
+        # as _score_row's checks: final ≥ 0, so every boundary is ≥ 0; half-way rounding
+        # cannot come near edge - places + half, at least half a unit below final
+        boundaries = (edge, edge + places) if directed else (edge + half,)
+        for boundary in boundaries:
+            gap = abs(final - boundary)
+            if gap and gap <= tolerance * (boundary if boundary > _ONE else _ONE):
+                raise _NearTie
+        score = final.quantize(places, rounding=mode)
+        result = done.get(score)
+        if result is None:
+            grade, coefficient = last[1], last[2]
+            for least, g, c in grades:
+                if score >= least:
+                    grade, coefficient = g, c
+                    break
+            result = BatchScore(score, grade, coefficient, complete=True, vetoed=False)
+            if score:  # a zero may be signed: not shared
+                done[score] = result
+        return result
+
+    return finish
+
+
+def _per_row(incidents: object, rows: int) -> list[Any]:
+    """The incidents argument as one sequence per row: as many as there are rows."""
+    per_row = _rows(incidents, "incidents")
+    if len(per_row) != rows:
+        lists = f"{len(per_row)} sequence{'' if len(per_row) == 1 else 's'} of incidents"
+        raise InputError(
+            f"there {'is' if len(per_row) == 1 else 'are'} {lists} for {rows} "
+            f"row{'' if rows == 1 else 's'} of measurements",
+            path="incidents",
+            value=len(per_row),
+            expected=f"one sequence of incidents per row ({rows}), empty for none",
+        )
+    return per_row
 
 
 def _rows(values: object, name: str) -> list[Any]:
@@ -403,40 +697,17 @@ def _score_row(
     period: Period | None,
 ) -> BatchScore:
     policy = compiled.policy
-    kept: list[bool] = []
-    points: list[Decimal] = []
-    for line in lines:
-        m = row.get(line.kpi)
-        if m is None:
-            if line.missing == "error":
-                raise _NearTie
-            keep = line.missing == "zero"
-            kept.append(keep)
-            points.append(_ZERO)
-            continue
-        if isinstance(m, Mapping):
-            if m.get("applicable", True) is False:
-                kept.append(False)
-                points.append(_ZERO)
-                continue
-            if not m.keys() <= {"actual", "target", "weight", "applicable"}:
-                raise _NearTie
-            actual = _number(m["actual"])
-            target = m.get("target")
-            target = None if target is None else _number(target)
-        else:
-            actual, target = _number(m), None
-        kept.append(True)
-        points.append(line.points(_x(line, actual, target)))
-    for kpi in row:
-        if kpi not in policy.kpis_by_id:
-            raise _NearTie  # an unknown KPI: the exact engine names it
-    if not any(kept):
-        vetoed = _conduct(policy, incidents, period)[2]
-        return BatchScore(None, None, None, complete=False, vetoed=vetoed)
-    factors = compiled.weights_for(tuple(kept))
-    raw = sum((f * p for f, p in zip(factors, points, strict=True)), _ZERO)
-    deductions, caps, vetoed = _conduct(policy, incidents, period)
+    fast = compiled.fast
+    raw = fast(row) if fast is not None else None
+    if raw is None:
+        raw = _raw(compiled, row)
+        if raw is None:  # no line left to score
+            vetoed = _conduct(policy, incidents, period)[2]
+            return BatchScore(None, None, None, complete=False, vetoed=vetoed)
+    if incidents:
+        deductions, caps, vetoed = _conduct(policy, incidents, period)
+    else:  # no incidents: nothing to deduct
+        deductions, caps, vetoed = _ZERO, [], False
     if max_deduction is not None and deductions > max_deduction:
         deductions = max_deduction
     final = raw - deductions
@@ -462,6 +733,61 @@ def _score_row(
     return BatchScore(
         score, grade, policy.grades_by_id[grade].coefficient, complete=True, vetoed=vetoed
     )
+
+
+def _raw(compiled: CompiledScorecard, row: Mapping[str, Any]) -> Decimal | None:
+    """The general path: a row's raw score line by line (any measurement the exact engine
+    takes, lines missing or not applicable), None when no line is left to score."""
+    kept: list[bool] = []
+    points: list[Decimal] = []
+    every = True  # every line kept: the common case, its weights looked up once
+    for kpi, missing, reads, exact_points in compiled.plan:
+        m: Any = row.get(kpi)
+        kind = type(m)
+        if kind is Decimal:  # the caller's number, as it is
+            actual, target = _number(m), None
+        elif m is None:
+            if missing == "error":
+                raise _NearTie
+            keep = missing == "zero"
+            every = every and keep
+            kept.append(keep)
+            points.append(_ZERO)
+            continue
+        elif kind is dict or (kind not in _SCALARS and isinstance(m, Mapping)):
+            if m.get("applicable", True) is False:
+                every = False
+                kept.append(False)
+                points.append(_ZERO)
+                continue
+            if not m.keys() <= _MEASUREMENT_KEYS:
+                raise _NearTie
+            actual = _number(m["actual"])
+            target = m.get("target")
+            if target is not None:
+                target = _number(target)
+        else:
+            actual, target = _number(m), None
+        kept.append(True)
+        if reads == _VALUE:  # the caller's exact number: compared as it is
+            num, den = actual, _ONE
+        else:
+            if target is None or target <= 0:
+                raise _NearTie  # the exact engine raises the located error
+            den = target
+            if reads == _HIGHER:
+                num = actual
+            else:
+                num = den + den - actual if reads == _LOWER else den - abs(actual - den)
+                if num < 0:
+                    num = _ZERO
+        points.append(exact_points(num, den))
+    if not row.keys() <= compiled.kpi_ids:
+        raise _NearTie  # an unknown KPI: the exact engine names it
+    if not every and not any(kept):
+        return None
+    factors = compiled.every_weight if every else compiled.weights_for(tuple(kept))
+    return sum(map(operator.mul, factors, points), _ZERO)
 
 
 def _conduct(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -139,18 +139,29 @@ def section_results(lines: tuple[LineResult, ...]) -> tuple[SectionResult, ...]:
         order.setdefault(line.section, []).append(line)
     out: list[SectionResult] = []
     for section, members in order.items():
-        effective = sum((line.effective_weight for line in members), Fraction(0))
-        contribution = sum((line.contribution for line in members), Fraction(0))
+        # summed as integer ratios, one Fraction built from each sum: the same values as
+        # summing Fractions, without a gcd at every step
+        en, ed = _ratio_sum(line.effective_weight for line in members)
+        cn, cd = _ratio_sum(line.contribution for line in members)
         out.append(
             SectionResult(
                 id=section,
                 weight=members[0].section_weight,
-                effective_weight=effective,
-                points=contribution * 100 / effective if effective else None,
-                contribution=contribution,
+                effective_weight=Fraction(en, ed),
+                points=Fraction(cn * 100 * ed, cd * en) if en else None,
+                contribution=Fraction(cn, cd),
             )
         )
     return tuple(out)
+
+
+def _ratio_sum(values: Iterable[Fraction]) -> tuple[int, int]:
+    """The exact sum of ``values`` as a numerator and a positive denominator."""
+    n, d = 0, 1
+    for value in values:
+        vn, vd = value.as_integer_ratio()
+        n, d = n * vd + vn * d, d * vd
+    return n, d
 
 
 @attrs.frozen
