@@ -301,3 +301,36 @@ def test_a_frame_scored_in_chunks_is_the_same(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(columnar, "_ROWS_PER_CHUNK", 7)
     pd.testing.assert_frame_equal(score_frame(POLICY, frame, role=ROLE), whole)
     assert_same(POLICY, ROLE, frame, REP_KPIS)
+
+
+def test_a_curve_whose_constants_overflow_int64_goes_to_the_exact_engine() -> None:
+    """Knots whose slopes have large denominators scale past int64: score_frame falls back
+    to score_many for the frame instead of raising OverflowError."""
+    import medsales
+
+    policy = medsales.default_policy().evolve(
+        {
+            "scorecards.sales_representative.sections.teamwork.lines.training_hours.curve": {
+                "type": "piecewise",
+                "points": [["0", "0"], ["0.999983", "50"], ["1.999993", "100"]],
+            }
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "sales_revenue": ["1000", "900"],
+            "sales_revenue.target": ["1000", "1000"],
+            "training_hours": ["0.5", "1.5"],
+        }
+    )
+    got = medsales.score_frame(policy, frame, role="sales_representative")
+    rows = [
+        {
+            "sales_revenue": {"actual": r["sales_revenue"], "target": r["sales_revenue.target"]},
+            "training_hours": r["training_hours"],
+        }
+        for r in frame.to_dict("records")
+    ]
+    want = medsales.score_many(policy, role="sales_representative", measurements=rows)
+    assert list(got["score"]) == [s.score for s in want]
+    assert list(got["grade"]) == [s.grade for s in want]

@@ -402,7 +402,7 @@ def score_frame(policy: Policy, frame: pd.DataFrame, *, role: str) -> pd.DataFra
 
         try:
             part, part_bad = _vectorised(policy, role, plan, column, stop - start)
-        except _OffGrid:
+        except (_OffGrid, OverflowError):  # a policy constant too large for int64 arrays
             scores, bad = None, np.ones(rows, dtype=np.bool_)
             break
         assert scores is not None
