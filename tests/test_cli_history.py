@@ -89,3 +89,24 @@ def test_report_over_several_periods(capsys: pytest.CaptureFixture[str], tmp_pat
     )
     assert code == 2
     assert "leave out --period" in err
+
+
+def test_history_reads_goals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--goals, as in every command that reads measurements (SPEC §22)."""
+    from medsales.catalog import demo_file_text, goals_example_policy
+    from medsales.cli import main
+    from medsales.policy.io import dump_policy
+
+    for kind in ("employees", "measurements", "ratings", "surveys", "incidents", "goals"):
+        (tmp_path / f"{kind}.csv").write_text(demo_file_text(kind), encoding="utf-8")
+    (tmp_path / "goals.toml").write_text(dump_policy(goals_example_policy()), encoding="utf-8")
+    args = ["history", "--policy", str(tmp_path / "goals.toml")]
+    for kind in ("employees", "measurements", "ratings", "surveys", "incidents", "goals"):
+        args += [f"--{kind}", str(tmp_path / f"{kind}.csv")]
+    code = main([*args, "--periods", "2026-Q3", "2026-Q4", "--employee", "E007"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "2026-Q4" in out
+    without = [a for a in args if not a.endswith("goals.csv") and a != "--goals"]
+    assert main([*without, "--periods", "2026-Q3", "2026-Q4", "--employee", "E007"]) == 0
+    assert capsys.readouterr().out != out  # E007's goals change their scores

@@ -31,6 +31,15 @@ def register(commands: Any) -> None:
     history.add_argument("--ratings", metavar="FILE", help="360° ratings")
     history.add_argument("--surveys", metavar="FILE", help="customer survey responses")
     history.add_argument(
+        "--goals", metavar="FILE", help="goals whose progress feeds goals-derived KPIs"
+    )
+    history.add_argument(
+        "--encoding",
+        metavar="NAME",
+        default="utf-8",
+        help="the encoding of CSV inputs: utf-8 (default) or gb18030",
+    )
+    history.add_argument(
         "--periods",
         metavar="LABEL",
         nargs="+",
@@ -94,6 +103,7 @@ def build(args: argparse.Namespace) -> History:
         incidents=inputs.incidents,
         ratings=inputs.ratings,
         surveys=inputs.surveys,
+        goals=inputs.goals,
         distribution=not args.no_distribution,
     )
 
