@@ -146,3 +146,41 @@ def test_every_option_has_help() -> None:
         return missing
 
     assert walk(build_parser(), "medsales") == []
+
+
+def test_appraise_sections_prints_each_roles_section_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table HR reads in Frappe's overview: each section's points, then the score."""
+    import medsales
+    from medsales.numbers import quantize
+
+    assert main(["demo", "--export", str(tmp_path / "d")]) == 0
+    capsys.readouterr()
+    d = tmp_path / "d"
+    args = ["appraise", "--policy", str(d / "policy.toml"), "--period", "2026-Q4"]
+    for kind in ("employees", "measurements", "incidents", "ratings", "surveys"):
+        args += [f"--{kind}", str(d / f"{kind}.csv")]
+    assert main([*args, "--sections", "--lang", "zh-Hans"]) == 0
+    out = capsys.readouterr().out
+    assert "维度得分：销售经理" in out
+    assert main([*args, "--sections"]) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("Section scores: Sales Manager") :].split("\n\n")[0].splitlines()
+    assert block[1].split()[:3] == ["employee", "Sales", "performance"]
+    cohort = medsales.appraise_cohort(
+        medsales.load_policy(d / "policy.toml"),
+        employees=medsales.io.csv.read_employees(d / "employees.csv"),
+        measurements=medsales.io.csv.read_measurements(d / "measurements.csv"),
+        incidents=medsales.io.csv.read_incidents(d / "incidents.csv"),
+        ratings=medsales.io.csv.read_ratings(d / "ratings.csv"),
+        surveys=medsales.io.csv.read_surveys(d / "surveys.csv"),
+        period="2026-Q4",
+    )
+    first = block[3].split()
+    a = cohort.appraisal(first[0])
+    shown = [str(quantize(s.points, 2, "half_up")) for s in a.sections if s.points is not None]
+    assert first[1:-1] == shown
+    assert first[-1] == str(a.score)
+    assert main(args) == 0
+    assert "Section scores" not in capsys.readouterr().out

@@ -26,6 +26,11 @@ def register(commands: Any) -> None:
         help="a ranked table, one CSV row per person, one JSON array, JSON lines, or an Excel "
         "workbook (default: from --out's extension: .csv, .json, .jsonl, .xlsx; else table)",
     )
+    appraise.add_argument(
+        "--sections",
+        action="store_true",
+        help="with the table: each role's section scores below it (SPEC §15)",
+    )
     appraise.add_argument("--out", metavar="FILE", help="write to FILE (atomically)")
     appraise.add_argument(
         "--excel",
@@ -153,7 +158,7 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.io.results import results_csv_text, write_results_xlsx
     from medsales.io.write import write_text_atomic
     from medsales.views.terminal import printable
-    from medsales.views.text import grade_chart, not_appraised_text
+    from medsales.views.text import grade_chart, not_appraised_text, section_tables
 
     fmt = output_format(args.format, args.out, args.excel)
     if fmt == "xlsx" and not args.out:
@@ -177,6 +182,9 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         buffer.write(not_appraised_text(cohort, args.lang))
         print(file=buffer)
         buffer.write(grade_chart(cohort, args.lang))
+        if args.sections:
+            print(file=buffer)
+            buffer.write(section_tables(cohort, args.lang))
         text = buffer.getvalue() if isinstance(buffer, io.StringIO) else ""
     elif fmt == "csv":
         text = results_csv_text(cohort, args.lang, excel=args.excel)

@@ -7,12 +7,13 @@ same table (aligned for Chinese characters, coloured grades).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Final
 
 from medsales.cohort.appraise import CohortResult
 from medsales.engine.results import Appraisal
 from medsales.labels import pick
-from medsales.numbers import display
+from medsales.numbers import display, quantize
 from medsales.views.terminal import printable
 from medsales.views.terminal import width as columns
 
@@ -231,3 +232,79 @@ WHATIF_WORDS: Final = {
         "per_percent": "，每 1% 目標 {value} 分",
     },
 }
+
+
+_SECTION_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {"title": "Section scores: {role}", "employee": "employee", "score": "score"},
+    "zh-Hans": {"title": "维度得分：{role}", "employee": "员工", "score": "得分"},
+    "zh-Hant": {"title": "維度得分：{role}", "employee": "員工", "score": "得分"},
+}
+
+
+def section_tables(cohort: CohortResult, lang: str = "en") -> str:
+    """Each role's section scores (SPEC §15), one table per role: a row per person with
+    each section's points — the "goal score, feedback score, final" row HR reads — then
+    the final score. People combined from role segments are listed under each segment's
+    role."""
+    words = pick(_SECTION_WORDS, lang)
+    policy = cohort.policy
+    by_role: dict[str, list[tuple[str, Appraisal]]] = {}
+    for a in ranked(cohort):
+        parts = [s.appraisal for s in a.segments] if a.segments else [a]
+        for part in parts:
+            by_role.setdefault(part.role, []).append((a.employee_id or "", part))
+    out = []
+    for role_id in sorted(by_role, key=lambda r: [c.role for c in policy.scorecards].index(r)):
+        card = policy.scorecard(role_id)
+        sections = card.effective_sections
+        role = policy.roles_by_id.get(role_id)
+        header = [
+            words["employee"],
+            *((s.name.text(lang) if s.name else s.id) for s in sections),
+            words["score"],
+        ]
+        rows = []
+        for eid, part in by_role[role_id]:
+            points = {s.id: s.points for s in part.sections}
+            rows.append(
+                [
+                    eid,
+                    *(_places(points.get(s.id), cohort) for s in sections),
+                    "—" if part.score is None else str(part.score),
+                ]
+            )
+        title = words["title"].format(role=role.name.text(lang) if role else role_id)
+        out.append(title + "\n" + _right_table(header, rows))
+    return "\n".join(out)
+
+
+def _places(value: object, cohort: CohortResult) -> str:
+    """Section points shown as scores are: at the policy's places, by its rounding."""
+    if value is None:
+        return "—"
+    policy = cohort.policy
+    return format(
+        quantize(
+            Fraction(str(value)) if not isinstance(value, Fraction) else value,
+            policy.score_places,
+            policy.rounding,
+        ),
+        "f",
+    )
+
+
+def _right_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table whose columns after the first are numbers, right-aligned."""
+    header = [printable(str(h)) for h in header]
+    rows = [[printable(str(c)) for c in r] for r in rows]
+    widths = [max(columns(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            gap = " " * (widths[i] - columns(cell))
+            out.append(cell + gap if i == 0 else gap + cell)
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)]) + "\n"
