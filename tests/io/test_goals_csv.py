@@ -137,3 +137,30 @@ def test_the_cli_takes_goals(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert "bad.csv:2 column progress: goal 'G': progress 150 is outside 0–100" in (
         capsys.readouterr().err
     )
+
+
+def test_goals_in_an_excel_sheet_with_chinese_headers(tmp_path: Path) -> None:
+    """A goals sheet (目标) with Chinese headers reads as the CSV does; problems are
+    located as file.xlsx!Sheet:row column."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "目标"
+    sheet.append(["目标编号", "员工编号", "考核期", "目标名称", "上级目标编号", "进度", "状态"])
+    sheet.append(["P", "E1", "2026", "市场调研", None, None, None])
+    sheet.append(["C1", "E1", "2026-Q1", "调研一", "P", 50, "completed"])
+    sheet.append(["C2", "E1", "2026-Q2", "调研二", "P", 130, None])
+    path = tmp_path / "goals.xlsx"
+    book.save(path)
+    with pytest.raises(DataFileError) as info:
+        read_goals(path)
+    [problem] = info.value.problems
+    assert "goals.xlsx!目标:4 column 进度: goal 'C2': progress 130 is outside 0–100" in str(problem)
+    sheet["F4"] = 0
+    book.save(path)
+    goals = read_goals(path)
+    assert [(g.goal_id, g.parent_id, g.progress) for g in goals] == [
+        ("P", None, None),
+        ("C1", "P", 50),
+        ("C2", "P", 0),
+    ]
