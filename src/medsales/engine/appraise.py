@@ -578,3 +578,16 @@ def _conduct(
         )
     )
     return tuple(out)
+
+
+def caps_and_veto(
+    policy: Policy, grade: str, conduct: Iterable[ConductAdjustment]
+) -> tuple[str, list[Note]]:
+    """SPEC §5's last steps on a grade read from a score: the worst grade cap of the
+    counted incidents, then a veto; returns (grade, the notes saying what changed it).
+    The review's overrides use it, so an overridden score is graded as the engine grades."""
+    counted = [c for c in conduct if c.counted]
+    notes: list[Note] = []
+    grade = _capped(policy, grade, counted, notes)
+    grade = _veto(policy, [c for c in counted if c.veto], notes) or grade
+    return grade, notes

@@ -11,7 +11,6 @@ again and decides, the book never retries on its own.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -22,6 +21,7 @@ import attrs
 from medsales.cohort import appraise_cohort
 from medsales.engine.appraise import (
     Resolved,
+    caps_and_veto,
     finish,
     grade_for,
     measurements_of,
@@ -410,14 +410,6 @@ class ReviewBook:
         goals: Iterable[Any] | None,
     ) -> dict[str, Appraisal]:
         """Everyone's appraisal of the period, each on their own (no distribution)."""
-        extra: dict[str, Any] = {}
-        if goals is not None:
-            if "goals" not in inspect.signature(appraise_cohort).parameters:
-                raise ReviewError(
-                    "goals are not appraised by this version of medsales",
-                    expected="goals=None",
-                )
-            extra["goals"] = goals
         cohort = appraise_cohort(
             self.policy,
             employees=self.employees,
@@ -426,8 +418,8 @@ class ReviewBook:
             incidents=incidents,
             ratings=ratings,
             surveys=surveys,
+            goals=() if goals is None else goals,
             distribution=False,
-            **extra,
         )
         return {a.employee_id or "": a for a in cohort.appraisals}
 
@@ -746,32 +738,9 @@ def _overridden(
             reason=reason,
         )
     )
-    grade = grade_for(policy, score).id
-    from_score = grade
-    rank = policy.grade_rank
-    counted = [c for c in appraisal.conduct if c.counted]
-    capping = [c for c in counted if c.grade_cap is not None]
-    if capping:
-        worst = max(capping, key=lambda c: rank[c.grade_cap or ""])
-        assert worst.grade_cap is not None
-        if rank[worst.grade_cap] > rank[grade]:
-            notes.append(
-                Note.of(
-                    "grade_cap",
-                    before=grade,
-                    cap=worst.grade_cap,
-                    rule=worst.rule,
-                    severity=worst.severity,
-                )
-            )
-            grade = worst.grade_cap
-    vetoes = [c for c in counted if c.veto]
-    if vetoes:
-        lowest = policy.grades[-1].id
-        notes.append(
-            Note.of("veto", rule=vetoes[0].rule, severity=vetoes[0].severity, grade=lowest)
-        )
-        grade = lowest
+    from_score = grade_for(policy, score).id
+    grade, changed = caps_and_veto(policy, from_score, appraisal.conduct)
+    notes.extend(changed)
     return attrs.evolve(
         appraisal,
         exact_score=Fraction(score),

@@ -15,9 +15,9 @@ from medsales.cohort.history import History, RollupResult
 from medsales.errors import MedsalesError
 from medsales.labels import pick
 from medsales.views.history import WORDS, alerts_text
-from medsales.views.html import CSS, _e
+from medsales.views.html import _e
 from medsales.views.plots import grade_transitions, score_trend, team_trend
-from medsales.views.report import _PAGE_CSS, _svg
+from medsales.views.report import _svg, page_head
 
 __all__ = ["render_history_report"]
 
@@ -207,18 +207,7 @@ def render_history_report(  # long: the page, section after section, in reading 
         )
 
     page = [
-        "<!DOCTYPE html>",
-        f'<html lang="{_e(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="medsales {_e(__version__)}">',
-        f"<title>{_e(title)}</title>",
-        f"<style>\n{_PAGE_CSS}{CSS}</style>",
-        "</head>",
-        '<body class="medsales">',
-        f"<header><h1>{_e(title)}</h1>",
-        '<dl class="meta">',
+        *page_head(lang, title),
         f"<dt>{_e(t['policy'])}</dt><dd><code>{_e(policy.id)}</code> {_e(policy.version)} · "
         f"<code>{_e(policy.sha256)}</code></dd>",
         f"<dt>{_e(t['periods'])}</dt><dd>{_e(', '.join(p.label for p in periods))}</dd>",

@@ -132,6 +132,25 @@ def _svg(figure: Figure, prefix: str) -> str:
     return _REFERENCE.sub(lambda m: f"{m[1]}{prefix}-", svg)
 
 
+def page_head(lang: str, title: str) -> list[str]:
+    """The start of a one-file report page, up to its list of facts (``<dl class="meta">``):
+    the same for the cohort report and the history report."""
+    return [
+        "<!DOCTYPE html>",
+        f'<html lang="{_e(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="medsales {_e(__version__)}">',
+        f"<title>{_e(title)}</title>",
+        f"<style>\n{_PAGE_CSS}{CSS}</style>",
+        "</head>",
+        '<body class="medsales">',
+        f"<header><h1>{_e(title)}</h1>",
+        '<dl class="meta">',
+    ]
+
+
 def render_report(cohort: CohortResult, *, lang: str = "en", title: str | None = None) -> str:
     """The cohort as one self-contained HTML document.
 
@@ -169,18 +188,7 @@ def render_report(cohort: CohortResult, *, lang: str = "en", title: str | None =
         )
 
     page = [
-        "<!DOCTYPE html>",
-        f'<html lang="{_e(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="medsales {_e(__version__)}">',
-        f"<title>{_e(title)}</title>",
-        f"<style>\n{_PAGE_CSS}{CSS}</style>",
-        "</head>",
-        '<body class="medsales">',
-        f"<header><h1>{_e(title)}</h1>",
-        '<dl class="meta">',
+        *page_head(lang, title),
         f"<dt>{_e(t['policy'])}</dt><dd><code>{_e(policy.id)}</code> {_e(policy.version)} · "
         f"{_e(policy.name.text(lang))}</dd>",
         f"<dt>{_e(t['sha256'])}</dt><dd><code>{_e(policy.sha256)}</code></dd>",
