@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from builders import build, one_line
-from medsales import InputError, Policy, UnknownKPIError, appraise
+from medsales import InputError, Policy, UnknownKPIError, appraise, loads_policy
 from medsales.analysis.whatif import (
     LineResponse,
     Sensitivity,
@@ -544,3 +544,42 @@ def test_a_sensitivity_as_data() -> None:
         "per_unit_fraction": "1/20000",
         "per_percent_of_target": "0.5",
     }
+
+
+def test_a_whole_number_answer_stays_within_a_rating_scale() -> None:
+    """A count KPI read on a 0–1.1 scale: the whole-number answer (1 is the only one in
+    range) never goes past the scale's end, where appraising would be an error."""
+    policy = loads_policy(
+        """
+id = "p"
+version = "1"
+name = { en = "P" }
+[department]
+id = "d"
+name = { en = "D" }
+[[roles]]
+id = "r"
+name = { en = "R" }
+[[kpis]]
+id = "a"
+name = { en = "A" }
+unit = "count"
+[[grades]]
+id = "A"
+min = 95
+[[grades]]
+id = "B"
+min = 0
+[[scorecards]]
+role = "r"
+[[scorecards.lines]]
+kpi = "a"
+weight = 100
+basis = "value"
+curve = { type = "scale", min = 0, max = 1.1 }
+"""
+    )
+    answer = min_actual_for_grade(policy, role="r", measurements={"a": 0}, kpi="a", grade="A")
+    assert answer.reachable
+    assert answer.actual == Decimal("1.044945")  # 94.995 rounds half up to 95
+    assert answer.whole is None  # 2 is past the scale; 1 does not reach A

@@ -686,6 +686,9 @@ class _Question:
             whole = math.floor(actual) if attained else math.ceil(actual) - 1
         else:
             whole = math.ceil(actual) if attained else math.floor(actual) + 1
+        low, high = self.response.low, self.response.high
+        if (low is not None and whole < low) or (high is not None and whole > high):
+            return None  # no whole number within the line's range (a rating scale's ends)
         if not _reaches(self.policy, self.at(Fraction(whole)), self.grade):
             return None  # a narrow band of a closer-is-better curve holds no whole number
         return whole
