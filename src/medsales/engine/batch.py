@@ -229,7 +229,8 @@ def _emit_curve(s: _Source, curve: Any, reads: int, *, lower_on_value: bool, out
     i = "    "
     if isinstance(curve, LinearCurve):
         m = s.const(curve.multiplier)
-        value = f"{m} * num / den" if reads != _VALUE else f"{m} * num / {s.const(_ONE)}"
+        # on a value line den is 1: x is num itself (dividing by 1 changes no value)
+        value = f"{m} * num / den" if reads != _VALUE else f"{m} * num"
         if curve.cap is not None:
             cap = curve.cap
             capped = s.const(curve.multiplier * cap)
@@ -264,7 +265,8 @@ def _emit_curve(s: _Source, curve: Any, reads: int, *, lower_on_value: bool, out
         for (x0, p0), (x1, p1) in itertools.pairwise(knots):
             s.emit(f"{i}elif num < {_times(s, x1, reads)}:")
             rise, run, start = s.const(p1 - p0), s.const(x1 - x0), s.const(x0)
-            s.emit(f"{i}    {out} = {s.const(p0)} + {rise} * (num / den - {start}) / {run}")
+            x = "num / den" if reads != _VALUE else "num"
+            s.emit(f"{i}    {out} = {s.const(p0)} + {rise} * ({x} - {start}) / {run}")
         s.emit(f"{i}else:")
         s.emit(f"{i}    return None")
         return
@@ -273,7 +275,8 @@ def _emit_curve(s: _Source, curve: Any, reads: int, *, lower_on_value: bool, out
     s.emit(f"{i}if not {_times(s, low, reads)} <= num <= {_times(s, high, reads)}:")
     s.emit(f"{i}    return None")
     span, hundred = s.const(high - low), s.const(_HUNDRED)
-    s.emit(f"{i}{out} = (num / den - {s.const(low)}) / {span} * {hundred}")
+    x = "num / den" if reads != _VALUE else "num"
+    s.emit(f"{i}{out} = ({x} - {s.const(low)}) / {span} * {hundred}")
 
 
 def _emit_number(s: _Source, name: str, indent: str) -> None:
