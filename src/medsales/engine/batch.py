@@ -612,15 +612,22 @@ def _finisher(
             final = _ZERO
         if max_score is not None and final > max_score:
             final = max_score
-        edge = (final / places).to_integral_value(floor) * places
-        # as _score_row's checks: final ≥ 0, so every boundary is ≥ 0; half-way rounding
-        # cannot come near edge - places + half, at least half a unit below final
-        boundaries = (edge, edge + places) if directed else (edge + half,)
-        for boundary in boundaries:
-            gap = abs(final - boundary)
-            if gap and gap <= tolerance * (boundary if boundary > _ONE else _ONE):
-                raise _NearTie
         score = final.quantize(places, rounding=mode)
+        if directed:
+            edge = (final / places).to_integral_value(floor) * places
+            # as _score_row's checks: final ≥ 0, so every boundary is ≥ 0
+            for boundary in (edge, edge + places):
+                gap = abs(final - boundary)
+                if gap and gap <= tolerance * (boundary if boundary > _ONE else _ONE):
+                    raise _NearTie
+        else:
+            # half-way rounding: the one boundary that can be near is half a unit from
+            # the rounded score, so final's distance from it is half - |final - score|
+            # (exact in 80 digits); final + half ≥ that boundary, so the tolerance is
+            # never smaller than _score_row's
+            gap = half - abs(final - score)
+            if gap and gap <= tolerance * (final + half if final > _ONE else _ONE):
+                raise _NearTie
         result = done.get(score)
         if result is None:
             grade, coefficient = last[1], last[2]
