@@ -72,6 +72,7 @@ _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _TWO: Final = Decimal(2)
 _HUNDRED: Final = Decimal(100)
+_INFINITY: Final = Decimal("Infinity")
 
 
 _PLAIN: Final = decimal.Context(prec=20, traps=[decimal.Inexact, decimal.InvalidOperation])
@@ -606,13 +607,16 @@ def _finisher(
     last = grades[-1]
     floor, tolerance = decimal.ROUND_FLOOR, _TOLERANCE
     done: dict[Decimal, BatchScore] = {}  # by score: the results are immutable and shared
+    # no tolerance below is larger than this (final ≤ max_score), so most gaps are
+    # decided by one comparison; without a maximum score, every gap is measured
+    ceiling = tolerance * (max(max_score, _ONE) + half) if max_score is not None else _INFINITY
 
     def finish(final: Decimal) -> BatchScore:
         if final < 0:
             final = _ZERO
         if max_score is not None and final > max_score:
             final = max_score
-        score = final.quantize(places, rounding=mode)
+        score = final.quantize(places, mode)
         if directed:
             edge = (final / places).to_integral_value(floor) * places
             # as _score_row's checks: final ≥ 0, so every boundary is ≥ 0
@@ -626,7 +630,11 @@ def _finisher(
             # (exact in 80 digits); final + half ≥ that boundary, so the tolerance is
             # never smaller than _score_row's
             gap = half - abs(final - score)
-            if gap and gap <= tolerance * (final + half if final > _ONE else _ONE):
+            if (
+                gap <= ceiling
+                and gap
+                and gap <= tolerance * (final + half if final > _ONE else _ONE)
+            ):
                 raise _NearTie
         result = done.get(score)
         if result is None:
