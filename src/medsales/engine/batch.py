@@ -109,6 +109,18 @@ class _NearTie(Exception):
     """A value too close to a discontinuity to trust 80 digits: use the exact engine."""
 
 
+_FALLBACK: Final = (
+    _NearTie,
+    MedsalesError,
+    ArithmeticError,
+    TypeError,
+    ValueError,
+    KeyError,
+    AttributeError,
+)
+"""What sends a row to the exact engine, which reads it again and names any problem."""
+
+
 def _near(value: Decimal, edge: Decimal) -> bool:
     gap = abs(value - edge)
     return gap != 0 and gap <= _TOLERANCE * max(_ONE, abs(edge))
@@ -552,44 +564,57 @@ def score_many(
     out: list[BatchScore] = []
     fast = compiled.fast
     finish = _finisher(policy, places, mode, half, directed, max_score)
+
+    def general(i: int, row: Any, row_incidents: Any) -> BatchScore:
+        """A row the compiled function left: the general path, else the exact engine."""
+        try:
+            if not compiled.plain:
+                raise _NearTie
+            return _score_row(
+                compiled,
+                lines,
+                row,
+                row_incidents,
+                rank,
+                lowest,
+                places,
+                mode,
+                half,
+                directed,
+                max_deduction,
+                max_score,
+                within,
+            )
+        except _FALLBACK:
+            return _exact(policy, role, row, row_incidents, i, within)
+
     with decimal.localcontext(_CONTEXT):
+        if fast is not None and per_row is None:
+            # the common batch: no incidents, each row tried by the compiled function
+            append = out.append
+            for i, row in enumerate(rows):
+                try:
+                    raw = fast(row)
+                    if raw is not None:
+                        append(finish(raw))
+                        continue
+                except _FALLBACK:
+                    append(_exact(policy, role, row, (), i, within))
+                    continue
+                append(general(i, row, ()))
+            return out
         for i, row in enumerate(rows):
             row_incidents = per_row[i] if per_row is not None else ()
-            try:
-                if fast is not None and not row_incidents:
+            if fast is not None and not row_incidents:
+                try:
                     raw = fast(row)  # the common row: every line measured, no incidents
                     if raw is not None:
                         out.append(finish(raw))
                         continue
-                if not compiled.plain:
-                    raise _NearTie
-                out.append(
-                    _score_row(
-                        compiled,
-                        lines,
-                        row,
-                        row_incidents,
-                        rank,
-                        lowest,
-                        places,
-                        mode,
-                        half,
-                        directed,
-                        max_deduction,
-                        max_score,
-                        within,
-                    )
-                )
-            except (
-                _NearTie,
-                MedsalesError,
-                ArithmeticError,
-                TypeError,
-                ValueError,
-                KeyError,
-                AttributeError,
-            ):
-                out.append(_exact(policy, role, row, row_incidents, i, within))
+                except _FALLBACK:
+                    out.append(_exact(policy, role, row, row_incidents, i, within))
+                    continue
+            out.append(general(i, row, row_incidents))
     return out
 
 
