@@ -589,20 +589,9 @@ def score_many(
             return _exact(policy, role, row, row_incidents, i, within)
 
     with decimal.localcontext(_CONTEXT):
-        if fast is not None and per_row is None:
-            # the common batch: no incidents, each row tried by the compiled function
-            append = out.append
-            for i, row in enumerate(rows):
-                try:
-                    raw = fast(row)
-                    if raw is not None:
-                        append(finish(raw))
-                        continue
-                except _FALLBACK:
-                    append(_exact(policy, role, row, (), i, within))
-                    continue
-                append(general(i, row, ()))
-            return out
+        if fast is not None and per_row is None:  # the common batch: no incidents
+            exact = functools.partial(_exact, policy, role, incidents=(), period=within)
+            return _compiled_rows(rows, fast, finish, general, exact)
         for i, row in enumerate(rows):
             row_incidents = per_row[i] if per_row is not None else ()
             if fast is not None and not row_incidents:
@@ -615,6 +604,30 @@ def score_many(
                     out.append(_exact(policy, role, row, row_incidents, i, within))
                     continue
             out.append(general(i, row, row_incidents))
+    return out
+
+
+def _compiled_rows(
+    rows: Sequence[Any],
+    fast: Callable[[Any], Decimal | None],
+    finish: Callable[[Decimal], BatchScore],
+    general: Callable[[int, Any, Any], BatchScore],
+    exact: Callable[..., BatchScore],
+) -> list[BatchScore]:
+    """A batch without incidents: each row tried by the compiled function first, then by
+    the general path; anything in :data:`_FALLBACK` sends it to the exact engine."""
+    out: list[BatchScore] = []
+    append = out.append
+    for i, row in enumerate(rows):
+        try:
+            raw = fast(row)
+            if raw is not None:
+                append(finish(raw))
+                continue
+        except _FALLBACK:
+            append(exact(row, index=i))
+            continue
+        append(general(i, row, ()))
     return out
 
 
