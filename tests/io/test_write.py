@@ -25,6 +25,7 @@ from medsales.io.write import (
     neutralise,
     remove_stale_temporaries,
     write_bytes_atomic,
+    write_chunks_atomic,
     write_csv_atomic,
     write_text_atomic,
 )
@@ -351,3 +352,32 @@ def test_the_writers_are_still_importable_from_the_csv_module() -> None:
 
     assert csv_module.write_text_atomic is write_module.write_text_atomic
     assert csv_module.format_cell is write_module.format_cell
+
+
+def test_chunks_are_written_as_the_whole_text(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    lines = [f'{{"n": {i}, "name": "李{i}"}}\n' for i in range(40_000)]
+    write_chunks_atomic(target, iter(lines))  # more than one block of a megabyte
+    assert target.read_text(encoding="utf-8") == "".join(lines)
+    assert temporaries(tmp_path) == []
+
+
+def test_a_chunk_that_fails_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+
+    def chunks() -> Any:
+        yield "x" * 3_000_000  # written already when the next chunk fails
+        raise MedsalesError("the third appraisal failed")
+
+    with pytest.raises(MedsalesError, match="third appraisal"):
+        write_chunks_atomic(target, chunks())
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert temporaries(tmp_path) == []
+
+
+@posix
+def test_chunks_go_through_to_a_character_device() -> None:
+    write_chunks_atomic("/dev/null", ["a", "b"])
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

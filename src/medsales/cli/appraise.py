@@ -6,7 +6,7 @@ import argparse
 import io
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from medsales.cli._common import UsageError, add_inputs
@@ -145,18 +145,22 @@ def output_format(fmt: str | None, out: str | None, excel: bool) -> str:
     return fmt or "table"
 
 
-def _documents(cohort: CohortResult, fmt: str) -> str:
+def _documents(cohort: CohortResult, fmt: str) -> Iterator[str]:
+    """The result documents as text, piece by piece (JSON Lines one line at a time, so
+    that a large cohort is never held as one string)."""
     from medsales.engine.results import document_json
 
     if fmt == "json":  # one array, sorted by employee_id as the cohort is
-        return document_json([a.to_dict() for a in cohort.appraisals], indent=2) + "\n"
-    return "".join(a.to_json() + "\n" for a in cohort.appraisals)
+        yield document_json([a.to_dict() for a in cohort.appraisals], indent=2) + "\n"
+        return
+    for a in cohort.appraisals:
+        yield a.to_json() + "\n"
 
 
 def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from medsales.cli._inputs import load, read_files, run_cohort
     from medsales.io.results import results_csv_text, write_results_xlsx
-    from medsales.io.write import write_text_atomic
+    from medsales.io.write import write_chunks_atomic
     from medsales.views.terminal import printable
     from medsales.views.text import grade_chart, not_appraised_text, section_tables
 
@@ -174,6 +178,7 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         unscored=args.unscored,
         strict=args.strict,
     )
+    text: str | Iterable[str] = ""
     if fmt == "xlsx":
         write_results_xlsx(args.out, cohort, args.lang)
     elif fmt == "table":
@@ -194,13 +199,14 @@ def run_appraise(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         err.write(not_appraised_text(cohort, args.lang))  # the documents list appraisals only
     if args.out:
         if fmt != "xlsx":
-            write_text_atomic(args.out, text)
+            write_chunks_atomic(args.out, [text] if isinstance(text, str) else text)
         print(
             f"wrote {len(cohort.appraisals)} appraisals to {printable(args.out)} ({fmt})",
             file=err,
         )
     elif fmt != "table":
-        out.write(text)
+        for chunk in [text] if isinstance(text, str) else text:
+            out.write(chunk)
 
 
 def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:

@@ -67,6 +67,9 @@ _R = TypeVar("_R", bound=BaseModel)
 _WIDE_TARGET: Final = re.compile(r"(.+?)\s*(?:\.target|\.目标值|\.目標值|目标值|目標值)", re.I)
 _ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _EMPLOYEE_ID_MAX: Final = 200  # as policy.records.EmployeeId
+_PLAIN_NUMBER: Final = re.compile(r"(-?)\d{1,50}(?:\.\d{1,49})?", re.ASCII)
+"""A number as most cells write it, which :func:`to_decimal` always accepts (fewer digits
+than its limit, no exponent, no spaces): the rows of other periods skip the conversion."""
 _ID_MAX: Final = 100  # as policy.base.Id
 
 
@@ -203,10 +206,12 @@ class _LeanMeasurement:
             return False
         try:
             for cell in (actual, target):
-                if cell:
+                if cell and _PLAIN_NUMBER.fullmatch(cell) is None:
                     to_decimal(cell)
-            if weight and to_decimal(weight) < 0:
-                return False
+            if weight:
+                plain = _PLAIN_NUMBER.fullmatch(weight)
+                if (plain is None or plain.group(1)) and to_decimal(weight) < 0:
+                    return False
         except MedsalesError:
             return False
         if applicable and not weight and self.kpis is not None and self.names is not None:

@@ -44,7 +44,7 @@ import secrets
 import stat
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
@@ -63,10 +63,13 @@ __all__ = [
     "neutralise",
     "remove_stale_temporaries",
     "write_bytes_atomic",
+    "write_chunks_atomic",
     "write_csv_atomic",
     "write_text_atomic",
 ]
 
+_BLOCK: Final = 1 << 20
+"""Characters gathered before a block of streamed text is written."""
 TEMP_SUFFIX: Final = ".medsales-tmp"
 """The end of every temporary file's name: ``.<name>.<pid>.<8 hex digits>.medsales-tmp``."""
 STALE_AFTER: Final = 24 * 60 * 60
@@ -183,8 +186,35 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *, encoding: str 
     write_bytes_atomic(path, text.encode(encoding))
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically (a character device is written through)."""
+def write_chunks_atomic(
+    path: str | os.PathLike[str], chunks: Iterable[str], *, encoding: str = "utf-8"
+) -> None:
+    """Replace ``path`` with the text of ``chunks``, written as they come, atomically.
+
+    The same guarantees as :func:`write_text_atomic` (temporary file in the same folder,
+    fsync, rename, only regular files replaced) without holding the whole text in memory;
+    should a chunk fail, the temporary file is removed and ``path`` is left as it was.
+    """
+    write_bytes_atomic(path, _encoded(chunks, encoding))
+
+
+def _encoded(chunks: Iterable[str], encoding: str) -> Iterator[bytes]:
+    """The chunks encoded, gathered into blocks of about a megabyte for fewer writes."""
+    block: list[str] = []
+    size = 0
+    for chunk in chunks:
+        block.append(chunk)
+        size += len(chunk)
+        if size >= _BLOCK:
+            yield "".join(block).encode(encoding)
+            block, size = [], 0
+    if block:
+        yield "".join(block).encode(encoding)
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
+    """Replace ``path`` with ``data`` (bytes, or blocks of bytes written as they come)
+    atomically (a character device is written through)."""
     target = os.fspath(path)
     if not target or target.endswith(("/", os.sep)) or os.path.basename(target) in (".", ".."):
         raise _refused(target, "names a folder, not a file")
@@ -267,7 +297,7 @@ def _stream(target: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _write_to_stream(target: str, fd: int, data: bytes) -> None:
+def _write_to_stream(target: str, fd: int, data: bytes | Iterable[bytes]) -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             if stream is not None and stream.fileno() == fd:
@@ -297,7 +327,7 @@ def _inspect(target: str) -> tuple[str, os.stat_result | None]:
     )
 
 
-def _write_through(target: str, data: bytes) -> None:
+def _write_through(target: str, data: bytes | Iterable[bytes]) -> None:
     try:
         fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
@@ -310,7 +340,9 @@ def _write_through(target: str, data: bytes) -> None:
         os.close(fd)
 
 
-def _replace(target: str, directory: str, data: bytes, status: os.stat_result | None) -> None:
+def _replace(
+    target: str, directory: str, data: bytes | Iterable[bytes], status: os.stat_result | None
+) -> None:
     base = os.path.basename(target)
     mode = 0o600 if status is None else stat.S_IMODE(status.st_mode)
     flags = (
@@ -375,10 +407,11 @@ def _umask() -> int:
     return mask  # pragma: no cover
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    for block in (data,) if isinstance(data, bytes | bytearray) else data:
+        view = memoryview(block)
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 def _fsync_directory(directory: str) -> None:
