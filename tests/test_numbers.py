@@ -446,3 +446,19 @@ def test_engine_context_is_fresh_in_every_block() -> None:
         assert second.prec >= 28
         assert not second.flags[decimal.Inexact]
         assert Decimal(2).sqrt() > Decimal("1.41421356237309504880168872420969807")
+
+
+@given(
+    st.integers(-(10**15), 10**15),
+    st.sampled_from([1, 2, 4, 5, 8, 16, 25, 1024, 5**10, 10**10, 2 * 10**9]),
+)
+def test_display_of_a_terminating_fraction_is_its_exact_decimal_stripped(n: int, d: int) -> None:
+    # the quick path for fractions that terminate within the places gives what rounding would
+    value = Fraction(n, d)
+    rounded = quantize(value, DISPLAY_PLACES, "half_even")
+    assert Fraction(rounded) == value  # it terminates: display shows it exactly, stripped
+    shown = display(value)
+    expected = Decimal(0) if rounded == 0 else rounded.normalize(decimal.Context(prec=100))
+    if expected.as_tuple().exponent > 0:  # type: ignore[operator]
+        expected = expected.quantize(Decimal(1))
+    assert shown.as_tuple() == expected.as_tuple()

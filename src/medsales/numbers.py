@@ -72,6 +72,7 @@ _NOT_FINITE: Final = frozenset({"nan", "snan", "inf", "infinity"})
 
 DISPLAY_PLACES: Final = 10
 """Decimals shown for intermediate values that do not terminate (SPEC §9)."""
+_DISPLAY_SCALE: Final = 10**DISPLAY_PLACES
 
 MAX_DIGITS: Final = 100
 """The most significant digits a number may be written with (SPEC §21)."""
@@ -362,7 +363,10 @@ def display(value: Fraction | Decimal | int) -> Decimal:
     """
     if isinstance(value, Shown):
         return value.text
-    frac = Fraction(value)
+    frac = value if type(value) is Fraction else Fraction(value)
+    if _DISPLAY_SCALE % frac.denominator == 0:  # terminates within the places: exact
+        scaled = frac.numerator * (_DISPLAY_SCALE // frac.denominator)
+        return _strip(Decimal(scaled).scaleb(-DISPLAY_PLACES, context=_SUM))
     rounded = quantize(frac, DISPLAY_PLACES, "half_even")
     if Fraction(rounded) == frac:
         return _strip(rounded)
