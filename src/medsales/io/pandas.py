@@ -412,21 +412,9 @@ class ExactFrame(pd.DataFrame):
         return ExactFrame(described, dtype=object)
 
 
-def summary_frame(cohort: CohortResult, *, exact: bool = True) -> ExactFrame:
-    """One row per appraisal, in the cohort's order (by employee id): the columns of
-    :data:`SUMMARY_COLUMNS`.
-
-    ``team`` is the employee's manager id (``None`` at the top of the organisation), as
-    :meth:`~medsales.CohortResult.team_of` says. With ``exact=True`` (the default) the
-    number columns hold :class:`~decimal.Decimal` objects (dtype ``object``): ``score``
-    exactly as rounded, the others as the JSON document shows them (exact, or rounded
-    half even to 10 decimals when they do not terminate). With ``exact=False`` they are
-    ``float64``, for plots; an incomplete appraisal has ``NaN`` there. Either way
-    ``describe()`` gives statistics (exact ones for Decimal columns: see
-    :class:`ExactFrame`). ``grade``, ``grade_from_score`` and ``grade_before_distribution``
-    are ordered categoricals with the policy's grades best first, so sorting by grade puts
-    S before A.
-    """
+def summary_rows(cohort: CohortResult) -> list[list[object]]:
+    """One row per appraisal, the cells of :data:`SUMMARY_COLUMNS` in order: the values
+    the summary frame and a partition's summary (``medsales.io.partition``) both show."""
     rows: list[list[object]] = []
     for a in cohort.appraisals:
         eid = a.employee_id or ""
@@ -449,6 +437,25 @@ def summary_frame(cohort: CohortResult, *, exact: bool = True) -> ExactFrame:
                 _shown(a.deduction_applied),
             ]
         )
+    return rows
+
+
+def summary_frame(cohort: CohortResult, *, exact: bool = True) -> ExactFrame:
+    """One row per appraisal, in the cohort's order (by employee id): the columns of
+    :data:`SUMMARY_COLUMNS`.
+
+    ``team`` is the employee's manager id (``None`` at the top of the organisation), as
+    :meth:`~medsales.CohortResult.team_of` says. With ``exact=True`` (the default) the
+    number columns hold :class:`~decimal.Decimal` objects (dtype ``object``): ``score``
+    exactly as rounded, the others as the JSON document shows them (exact, or rounded
+    half even to 10 decimals when they do not terminate). With ``exact=False`` they are
+    ``float64``, for plots; an incomplete appraisal has ``NaN`` there. Either way
+    ``describe()`` gives statistics (exact ones for Decimal columns: see
+    :class:`ExactFrame`). ``grade``, ``grade_from_score`` and ``grade_before_distribution``
+    are ordered categoricals with the policy's grades best first, so sorting by grade puts
+    S before A.
+    """
+    rows = summary_rows(cohort)
     return _frame(
         SUMMARY_COLUMNS,
         rows,

@@ -29,7 +29,7 @@ except ImportError as exc:  # pragma: no cover - the optional extra is missing
 from medsales.cohort.appraise import CohortResult, appraise_cohort
 from medsales.engine.results import Appraisal, LineResult
 from medsales.errors import InputError
-from medsales.io.pandas import _records
+from medsales.io.pandas import _records, summary_rows
 from medsales.numbers import display
 from medsales.periods import Period
 from medsales.policy.document import require_policy
@@ -104,29 +104,10 @@ def _frame(schema: pa.Schema, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
 
 def _summary(cohort: CohortResult) -> pd.DataFrame:
     sha = cohort.policy.sha256
-    rows = []
-    for a in cohort.appraisals:
-        eid = a.employee_id or ""
-        rows.append(
-            [
-                eid,
-                cohort.names.get(eid, "") or None,
-                cohort.team_of(eid),
-                a.role,
-                cohort.period.label,
-                a.score,
-                a.grade,
-                _shown(a.coefficient),
-                a.complete,
-                a.vetoed,
-                a.grade_from_score,
-                a.grade_before_distribution,
-                _shown(a.raw_score),
-                _shown(a.deductions),
-                _shown(a.deduction_applied),
-                sha,
-            ]
-        )
+    rows = [
+        [row[0] or "", row[1] or None, *row[2:], sha]  # a name left empty is a null cell
+        for row in summary_rows(cohort)
+    ]
     return _frame(SUMMARY_SCHEMA, rows)
 
 
