@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -19,7 +20,7 @@ from medsales.engine.results import (
     LineResult,
     LineStatus,
     Segment,
-    section_results,
+    appraisal_of,
 )
 from medsales.errors import (
     InputError,
@@ -42,6 +43,7 @@ from medsales.policy.models import (
 )
 
 if TYPE_CHECKING:
+    from medsales.engine.batch import BatchScore
     from medsales.periods import Period
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "MeasurementInput",
     "Resolved",
     "appraise",
+    "appraise_exact",
     "grade_for",
     "measurements_of",
     "normalize_incidents",
@@ -111,19 +114,131 @@ def appraise(
 
     The result is exact and explained: see :class:`~medsales.engine.results.Appraisal`.
     Bad input raises a :class:`~medsales.errors.MedsalesError` naming where it is.
+
+    Every input is read and checked at once; the score, grade and coefficient are worked
+    out by the batch path where it can answer (it answers as the exact engine does), and
+    the explanation (lines, sections, conduct, notes, exact scores) is built by the exact
+    engine the first time any of it is read, once, from the inputs as read here. The
+    document and :meth:`~medsales.engine.results.Appraisal.explain` are the same either
+    way; :func:`appraise_exact` builds everything at once.
     """
+    resolved, read, within = _read_inputs(
+        policy, measurements, incidents, employee_id=employee_id, period=period
+    )
+    explain = functools.partial(
+        _explained,
+        policy,
+        role=role,
+        measurements=resolved,
+        incidents=read,
+        employee_id=employee_id,
+        period=within,
+    )
+    known = _score_first(policy, role, measurements, read, within)
+    if known is None:
+        return explain()
+    return Appraisal.deferred(
+        policy=policy,
+        employee_id=employee_id,
+        role=role,
+        period=within,
+        complete=known.complete,
+        score=known.score,
+        grade=known.grade,
+        coefficient=known.coefficient,
+        vetoed=known.vetoed,
+        build=explain,
+    )
+
+
+def appraise_exact(
+    policy: Policy,
+    *,
+    role: str,
+    measurements: MeasurementInput,
+    incidents: Iterable[Incident | Mapping[str, Any]] = (),
+    employee_id: str | None = None,
+    period: Period | str | None = None,
+) -> Appraisal:
+    """:func:`appraise` by the exact engine alone, its explanation built at once: the
+    reference the batch path is held to (and what :func:`appraise` itself does where the
+    batch path cannot answer)."""
+    resolved, read, within = _read_inputs(
+        policy, measurements, incidents, employee_id=employee_id, period=period
+    )
+    return _explained(
+        policy,
+        role=role,
+        measurements=resolved,
+        incidents=read,
+        employee_id=employee_id,
+        period=within,
+    )
+
+
+def _read_inputs(
+    policy: Policy,
+    measurements: MeasurementInput,
+    incidents: Iterable[Incident | Mapping[str, Any]],
+    *,
+    employee_id: str | None,
+    period: Period | str | None,
+) -> tuple[dict[str, Resolved], tuple[Incident, ...], Period | None]:
+    """Everything :func:`appraise` is given, read and checked (each problem located)."""
     require_policy(policy)
     if employee_id is not None:
         check_text(employee_id, path="employee_id", limit=MAX_ID)
     try:
         with engine_context():
+            return (
+                normalize_measurements(policy, measurements),
+                normalize_incidents(incidents, employee_id=employee_id),
+                resolve_period(policy, period),
+            )
+    except MedsalesError:
+        raise
+    except (ArithmeticError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
+        raise InputError(f"cannot appraise: {exc}") from exc
+
+
+def _score_first(
+    policy: Policy,
+    role: str,
+    measurements: MeasurementInput,
+    incidents: tuple[Incident, ...],
+    period: Period | None,
+) -> BatchScore | None:
+    """The score, grade and coefficient by the batch path (which equals the exact
+    engine), for measurements already read without complaint; None when the role is not
+    the policy's or only the exact engine can answer. The explanation is built from the
+    measurements as read then, so a caller changing its mapping afterwards changes
+    nothing."""
+    from medsales.engine.batch import score_one  # the batch path reads this module
+
+    if type(role) is not str or role not in policy.scorecards_by_role:
+        return None  # the exact engine names the roles there are
+    return score_one(policy, role, measurements, incidents, period)
+
+
+def _explained(
+    policy: Policy,
+    *,
+    role: str,
+    measurements: Mapping[str, Resolved],
+    incidents: tuple[Incident, ...],
+    employee_id: str | None,
+    period: Period | None,
+) -> Appraisal:
+    """The exact engine's appraisal of inputs already read, explained."""
+    try:
+        with engine_context():
             return _appraise(
                 policy,
                 role=role,
-                measurements=normalize_measurements(policy, measurements),
-                incidents=normalize_incidents(incidents, employee_id=employee_id),
+                measurements=measurements,
+                incidents=incidents,
                 employee_id=employee_id,
-                period=resolve_period(policy, period),
+                period=period,
             )
     except MedsalesError:
         raise
@@ -427,7 +542,6 @@ def finish(
         "role": scored.role,
         "period": period,
         "lines": scored.lines,
-        "sections": section_results(scored.lines),
         "conduct": conduct,
         "deductions": deductions,
         "deduction_applied": applied,
@@ -438,7 +552,7 @@ def finish(
         reason = "no scorecard line has a measurement"
         all_notes.append(Note.of("incomplete", reason=reason))
         _veto(policy, vetoes, all_notes)
-        return Appraisal(
+        return appraisal_of(
             complete=False,
             reason=reason,
             raw_score=None,
@@ -448,13 +562,13 @@ def finish(
             grade=None,
             coefficient=None,
             notes=tuple(all_notes),
-            **common,  # type: ignore[arg-type]
+            **common,
         )
     final, score = _final_score(policy, scored.raw, applied, all_notes)
     from_score = grade_for(policy, score).id
     grade = _capped(policy, from_score, counted, all_notes)
     grade = _veto(policy, vetoes, all_notes) or grade
-    return Appraisal(
+    return appraisal_of(
         complete=True,
         reason=None,
         raw_score=scored.raw,
@@ -464,7 +578,7 @@ def finish(
         grade=grade,
         coefficient=policy.grades_by_id[grade].coefficient,
         notes=tuple(all_notes),
-        **common,  # type: ignore[arg-type]
+        **common,
     )
 
 

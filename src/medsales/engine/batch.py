@@ -1,6 +1,7 @@
 """The batch path: many appraisals of one role, scores and grades only, at Decimal speed.
 
-The exact engine (:func:`medsales.appraise`) computes with rationals and explains every
+The exact engine (:func:`medsales.engine.appraise.appraise_exact`, which builds the
+explanation of every :func:`medsales.appraise`) computes with rationals and explains every
 number; at department scale most callers need the scores and grades, many thousand
 times. :func:`score_many` compiles a scorecard once into Decimal arithmetic at 80 digits
 and checks, for every row, the only places where a rounding error could change an
@@ -44,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from medsales.engine.appraise import appraise, grade_for, resolve_period
+from medsales.engine.appraise import appraise_exact, grade_for, resolve_period
 from medsales.errors import InputError, MedsalesError
 from medsales.numbers import ROUNDING_MODES, to_decimal
 from medsales.policy.document import require_policy
@@ -60,7 +61,7 @@ from medsales.policy.models import (
 if TYPE_CHECKING:
     from medsales.periods import Period
 
-__all__ = ["BatchScore", "CompiledScorecard", "compile_scorecard", "score_many"]
+__all__ = ["BatchScore", "CompiledScorecard", "compile_scorecard", "score_many", "score_one"]
 
 _CONTEXT: Final = decimal.Context(
     prec=80,
@@ -689,6 +690,81 @@ def _finisher(
     return finish
 
 
+@attrs.frozen
+class _Single:
+    """What :func:`score_one` needs of a role's scorecard, built once per policy and role."""
+
+    compiled: CompiledScorecard
+    finish: Callable[[Decimal], BatchScore]
+    settings: dict[str, Any]  # _score_row's other arguments, by name
+
+
+# by the policy's SHA-256 and the role; None for a policy the batch path does not take
+_SINGLE: dict[tuple[str, str], _Single | None] = {}
+
+
+def _single(policy: Policy, role: str) -> _Single | None:
+    key = (policy.sha256, role)
+    try:
+        return _SINGLE[key]
+    except KeyError:
+        pass
+    compiled = compile_scorecard(policy, role)
+    single = None
+    if compiled.plain and compiled.lines:
+        places = Decimal(1).scaleb(-policy.score_places)
+        mode = ROUNDING_MODES[policy.rounding]
+        half = places / 2
+        directed = policy.rounding in ("up", "down", "ceiling", "floor")
+        single = _Single(
+            compiled,
+            _finisher(policy, places, mode, half, directed, policy.max_score),
+            {
+                "rank": policy.grade_rank,
+                "lowest": policy.grades[-1].id,
+                "places": places,
+                "mode": mode,
+                "half": half,
+                "directed": directed,
+                "max_deduction": policy.max_deduction,
+                "max_score": policy.max_score,
+            },
+        )
+    if len(_SINGLE) >= _FAST_SIZE:
+        _SINGLE.pop(next(iter(_SINGLE)))  # the oldest
+    _SINGLE[key] = single
+    return single
+
+
+def score_one(
+    policy: Policy,
+    role: str,
+    row: Mapping[str, Any],
+    incidents: Sequence[Incident],
+    period: Period | None,
+) -> BatchScore | None:
+    """One appraisal's score, grade and coefficient by the batch path, for measurements
+    and incidents the exact engine has already read without complaint; None wherever
+    only the exact engine can answer (a near tie, a number that is not plain, a line the
+    batch path does not read). What it returns equals the exact engine's answer."""
+    single = _single(policy, role)
+    if single is None:
+        return None
+    compiled = single.compiled
+    try:
+        with decimal.localcontext(_CONTEXT):
+            fast = compiled.fast
+            if fast is not None and not incidents:
+                raw = fast(row)
+                if raw is not None:
+                    return single.finish(raw)
+            return _score_row(
+                compiled, compiled.lines, row, incidents, period=period, **single.settings
+            )
+    except _FALLBACK:
+        return None
+
+
 def _per_row(incidents: object, rows: int) -> list[Any]:
     """The incidents argument as one sequence per row: as many as there are rows."""
     per_row = _rows(incidents, "incidents")
@@ -725,7 +801,7 @@ def _exact(
     period: Period | None,
 ) -> BatchScore:
     try:
-        a = appraise(policy, role=role, measurements=row, incidents=incidents, period=period)
+        a = appraise_exact(policy, role=role, measurements=row, incidents=incidents, period=period)
     except MedsalesError as exc:
         raise type(exc)(
             exc.message,

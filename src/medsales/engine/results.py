@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -21,12 +21,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APPRAISAL_FORMAT",
+    "EXPLANATION",
     "Appraisal",
     "ConductAdjustment",
     "LineResult",
     "LineStatus",
     "SectionResult",
     "Segment",
+    "appraisal_of",
     "document_json",
     "policy_ref",
 ]
@@ -212,6 +214,41 @@ class Segment:
         }
 
 
+EXPLANATION: Final = frozenset(
+    {
+        "reason",
+        "lines",
+        "conduct",
+        "raw_score",
+        "deductions",
+        "deduction_applied",
+        "exact_score",
+        "grade_from_score",
+        "notes",
+        "sections",
+    }
+)
+"""The parts of an :class:`Appraisal` that may be built only when first read."""
+
+
+def _bare(cls: type[Appraisal]) -> Appraisal:
+    """An appraisal with no field set, for :meth:`Appraisal.deferred` and
+    :func:`appraisal_of` to fill."""
+    return object.__new__(cls)
+
+
+def appraisal_of(**fields: Any) -> Appraisal:
+    """An :class:`Appraisal` of the given fields with its ``sections`` summed from its
+    lines when first read (the engine's way: a caller wanting the score does not pay for
+    them); every other field must be given or have its default."""
+    made = _bare(Appraisal)
+    for name, value in _DEFAULTS.items():
+        object.__setattr__(made, name, value)
+    for name, value in fields.items():
+        object.__setattr__(made, name, value)
+    return made
+
+
 @attrs.frozen
 class Appraisal:
     """The appraisal of one employee for one period: score, grade and the full breakdown.
@@ -247,6 +284,76 @@ class Appraisal:
     engine: Mapping[str, str] | None = attrs.field(default=ENGINE, eq=False, repr=False)
     """The engine that wrote the document: this version, or as read back (None for a
     document written before documents named their engine)."""
+    _later: Callable[[], Appraisal] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+    """How to build the explanation of an appraisal made with :meth:`deferred` (None once
+    it is built, and for every appraisal made otherwise)."""
+
+    @classmethod
+    def deferred(
+        cls,
+        *,
+        policy: Policy,
+        employee_id: str | None,
+        role: str,
+        period: Period | None,
+        complete: bool,
+        score: Decimal | None,
+        grade: str | None,
+        coefficient: Decimal | None,
+        vetoed: bool,
+        build: Callable[[], Appraisal],
+    ) -> Appraisal:
+        """An appraisal whose score, grade and coefficient are known and whose explanation
+        (:data:`EXPLANATION`: the lines, sections, conduct, notes and exact scores) is built
+        by ``build`` the first time any of it is read, once. ``build`` must return the
+        same appraisal, explained; reading it, comparing, copying or pickling the
+        appraisal builds it first, so nothing outside can tell the two apart."""
+        made = _bare(cls)
+        for name, value in (
+            ("policy", policy),
+            ("employee_id", employee_id),
+            ("role", role),
+            ("period", period),
+            ("complete", complete),
+            ("score", score),
+            ("grade", grade),
+            ("coefficient", coefficient),
+            ("vetoed", vetoed),
+            ("segments", ()),
+            ("grade_before_distribution", None),
+            ("engine", ENGINE),
+            ("_later", build),
+        ):
+            object.__setattr__(made, name, value)
+        return made
+
+    def __getattr__(self, name: str) -> Any:
+        # reached only when a slot is empty: part of a deferred explanation not built yet,
+        # or sections left to be summed from the lines when read
+        if name in EXPLANATION:
+            later = object.__getattribute__(self, "_later")
+            if later is not None:
+                self._explain_now(later)
+                return getattr(self, name)
+            if name == "sections":
+                sections = section_results(self.lines)
+                object.__setattr__(self, "sections", sections)
+                return sections
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _explain_now(self, later: Callable[[], Appraisal]) -> None:
+        """Build the deferred explanation and keep it; it must agree with what is known."""
+        full = later()
+        known = (self.complete, self.score, self.grade, self.coefficient, self.vetoed)
+        built = (full.complete, full.score, full.grade, full.coefficient, full.vetoed)
+        if known != built:  # pragma: no cover - the batch path equals the exact engine
+            raise AssertionError(f"appraisal explained as {built}, scored as {known}")
+        for name in EXPLANATION:
+            if name != "sections":  # summed from the lines when read
+                object.__setattr__(self, name, getattr(full, name))
+        object.__setattr__(self, "_later", None)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], policy: Policy | None = None) -> Appraisal:
@@ -319,3 +426,13 @@ class Appraisal:
         from medsales.views.html import appraisal_html
 
         return appraisal_html(self)
+
+
+_DEFAULTS: Final = {
+    "notes": (),
+    "segments": (),
+    "grade_before_distribution": None,
+    "engine": ENGINE,
+    "_later": None,
+}
+"""The defaults :func:`appraisal_of` sets (all of Appraisal's but ``sections``)."""
