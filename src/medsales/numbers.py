@@ -39,6 +39,7 @@ __all__ = [
     "display",
     "engine_context",
     "exact_sum",
+    "fraction",
     "number_text",
     "quantize",
     "to_decimal",
@@ -52,6 +53,44 @@ Ratio = tuple[int, int]
 """An exact rational as ``(numerator, denominator)`` with ``denominator > 0``, not always in
 lowest terms: what ``Decimal.as_integer_ratio()`` and ``Fraction.as_integer_ratio()`` give.
 The engine's working form; ``Fraction(*ratio)`` is the same number."""
+
+
+def _fraction_of_slots(numerator: int, denominator: int) -> Fraction:
+    """n/d (d > 0) as a Fraction, reduced by one gcd and built without the generic
+    constructor's type dispatch (which costs more than the gcd)."""
+    g = math.gcd(numerator, denominator)
+    if g != 1:
+        numerator //= g
+        denominator //= g
+    made = _new_fraction(Fraction)
+    made._numerator = numerator  # type: ignore[attr-defined]
+    made._denominator = denominator  # type: ignore[attr-defined]
+    return made
+
+
+def _fraction_generic(numerator: int, denominator: int) -> Fraction:
+    return Fraction(numerator, denominator)
+
+
+_new_fraction: Final = object.__new__
+
+
+def _slots_build_fractions() -> bool:
+    """Whether a Fraction is two slots this module may fill (CPython's layout since 3.2);
+    checked once, on numbers where a mistake would show."""
+    if getattr(Fraction, "__slots__", None) != ("_numerator", "_denominator"):
+        return False  # pragma: no cover - another Python's fractions module
+    for n, d in ((6, 4), (-10, 15), (0, 7), (7, 1), (2**70 + 1, 3**40)):
+        built, generic = _fraction_of_slots(n, d), Fraction(n, d)
+        if (built, hash(built), str(built)) != (generic, hash(generic), str(generic)):
+            return False  # pragma: no cover
+    return True
+
+
+fraction: Final = _fraction_of_slots if _slots_build_fractions() else _fraction_generic
+"""``fraction(n, d)``: the Fraction n/d for integers n and d > 0, in lowest terms: what
+``Fraction(n, d)`` gives, at a third of its cost (the engine builds one for every number it
+returns)."""
 
 RoundingMode = Literal["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 from pydantic import ValidationError
 
-from medsales.engine.compiled import CurveNotes, compile_policy
+from medsales.engine.compiled import PlannedLine, compile_policy
 from medsales.engine.curves import exact, points_at, read_ratio
 from medsales.engine.notes import Note
 from medsales.engine.results import (
@@ -30,13 +30,12 @@ from medsales.errors import (
     UnknownRuleError,
     format_path,
 )
-from medsales.numbers import MAX_ID, check_text, engine_context, quantize, to_decimal
+from medsales.numbers import MAX_ID, check_text, engine_context, fraction, quantize, to_decimal
 from medsales.policy.document import require_policy
 from medsales.policy.models import (
     SEVERITIES,
     Grade,
     Incident,
-    Line,
     Measurement,
     Policy,
     Scorecard,
@@ -410,113 +409,86 @@ def _appraise(
     return finish(policy, scored, incidents=incidents, employee_id=employee_id, period=period)
 
 
-_Reading = tuple[Resolved | None, LineStatus, Fraction | None, Fraction | None, list[Note]]
-"""A line read before weighting: its measurement, status, x, points and notes."""
-
-
 def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved]) -> Scored:
     """SPEC §3 and §4: each line's x, points, effective weight and contribution."""
-    card = policy.scorecard(role)
     compiled = compile_policy(policy).scorecard(role)
     # first each line's status, x and points; then the weights, which depend on the
     # lines that remain
-    pending = [
-        _read_line(policy, card, s, i, line, measurements.get(line.kpi), prebuilt)
-        for (s, i, _, line), prebuilt in zip(card.plan, compiled.notes, strict=True)
-    ]
+    card = compiled.card
+    pending = [_read_line(policy, card, p, measurements.get(p.kpi)) for p in compiled.lines]
     notes = [
         Note.of("unused_measurement", kpi=kpi_id, role=role)
         for kpi_id in sorted(set(measurements) - card.kpi_ids)
     ]
-    kept = tuple(status in ("scored", "zero") for _, status, _, _, _ in pending)
+    kept = tuple(status in _COUNTED for _, status, _, _, _ in pending)
     effective_weights, factors, weight_notes = compiled.weights(kept)
     notes[:0] = weight_notes
 
     lines: list[LineResult] = []
     raw_n, raw_d = 0, 1  # the raw score as an integer ratio, summed exactly
-    for (s, i, section, line), item, effective, factor in zip(
-        card.plan, pending, effective_weights, factors, strict=True
+    for p, (m, status, line_x, points, notes_of_line), effective, (fn, fd) in zip(
+        compiled.lines, pending, effective_weights, factors, strict=True
     ):
-        m, status, line_x, points, notes_of_line = item
         contribution = _ZERO
-        if effective and points:
-            # effective weight × points / 100
-            fn, fd = factor
-            pn, pd = points.as_integer_ratio()
-            contribution = Fraction(fn * pn, fd * pd)
-            cn, cd = contribution.as_integer_ratio()
+        if fn and points is not None and points.numerator:
+            # effective weight × points / 100 (fn / fd is the effective weight / 100)
+            cn, cd = fn * points.numerator, fd * points.denominator
+            contribution = fraction(cn, cd)
             raw_n, raw_d = raw_n * cd + cn * raw_d, raw_d * cd
         lines.append(
             LineResult(
-                section=section.id,
-                kpi=line.kpi,
-                weight=line.weight if line.weight is not None else section.line_shares[i],
-                section_weight=(
-                    section.weight if section.weight is not None else card.section_shares[s]
-                ),
-                status=status,
-                actual=m.actual if m is not None else None,
-                target=m.target if m is not None else None,
-                x=line_x,
-                points=points,
-                effective_weight=effective,
-                contribution=contribution,
-                notes=tuple(notes_of_line),
+                p.section,
+                p.kpi,
+                p.weight,
+                p.section_weight,
+                status,
+                m.actual if m is not None else None,
+                m.target if m is not None else None,
+                line_x,
+                points,
+                effective,
+                contribution,
+                notes_of_line,
             )
         )
-    raw = Fraction(raw_n, raw_d) if any(kept) else None
+    raw = fraction(raw_n, raw_d) if any(kept) else None
     return Scored(role, tuple(lines), raw, tuple(notes))
 
 
-def _read_line(
-    policy: Policy,
-    card: Scorecard,
-    s: int,
-    i: int,
-    line: Line,
-    m: Resolved | None,
-    prebuilt: CurveNotes,
-) -> _Reading:
+_COUNTED: Final = frozenset({"scored", "zero"})
+
+_Reading = tuple[Resolved | None, LineStatus, Fraction | None, Fraction | None, tuple[Note, ...]]
+"""A line read before weighting: its measurement, status, x, points and notes."""
+
+
+def _read_line(policy: Policy, card: Scorecard, p: PlannedLine, m: Resolved | None) -> _Reading:
     """SPEC §3 for one line: missing (by its rule), not applicable, or x through the curve."""
-    line_notes = list(m.notes) if m is not None else []
     if m is None:
-        rule = line.missing or policy.missing
+        rule = p.line.missing or policy.missing
         if rule == "error":
             index = policy.scorecards.index(card)
             where = format_path(
-                ["scorecards", index, "sections", s, "lines", i]
+                ["scorecards", index, "sections", p.s, "lines", p.i]
                 if card.sections is not None
-                else ["scorecards", index, "lines", i]
+                else ["scorecards", index, "lines", p.i]
             )
             raise MissingMeasurementError(
-                f'no measurement of {line.kpi!r}, and its line ({where}) says missing = "error"',
-                path=f"measurements.{line.kpi}",
+                f'no measurement of {p.kpi!r}, and its line ({where}) says missing = "error"',
+                path=p.path,
                 expected="a measurement, or applicable = false",
             )
         if rule == "zero":
-            line_notes.append(Note.of("missing_zero"))
-            return m, "zero", None, _ZERO, line_notes
-        line_notes.append(Note.of("missing_redistributed"))
-        return m, "missing", None, None, line_notes
+            return m, "zero", None, _ZERO, (Note.of("missing_zero"),)
+        return m, "missing", None, None, (Note.of("missing_redistributed"),)
     if not m.applicable:
-        line_notes.append(Note.of("not_applicable"))
-        return m, "not_applicable", None, None, line_notes
+        return m, "not_applicable", None, None, (*m.notes, Note.of("not_applicable"))
     assert m.actual is not None
-    direction = policy.kpis_by_id[line.kpi].direction
-    path = f"measurements.{line.kpi}"
-    xr, read_notes = read_ratio(line.basis, direction, m.actual, m.target, path=path)
-    x = Fraction(*xr)
+    xr, read_notes = read_ratio(p.basis, p.direction, m.actual, m.target, path=p.path)
+    x = fraction(*xr)
     line_points, curve_notes = points_at(
-        line.curve,
-        xr,
-        x,
-        lower_on_value=line.basis == "value" and direction == "lower",
-        path=path,
-        notes=prebuilt,
+        p.line.curve, xr, x, lower_on_value=p.lower_on_value, path=p.path, notes=p.notes
     )
-    line_notes += read_notes
-    line_notes += curve_notes
-    return m, "scored", x, line_points, line_notes
+    return m, "scored", x, line_points, (*m.notes, *read_notes, *curve_notes)
 
 
 def finish(
@@ -587,6 +559,8 @@ def _deductions(
 ) -> tuple[Fraction, Fraction]:
     """The points the counted incidents deduct, and what is applied after
     ``max_deduction`` (SPEC §5); incidents outside the period are noted, not counted."""
+    if not conduct:
+        return _ZERO, _ZERO
     for c in conduct:
         if not c.counted:
             label = period.label if period else ""
@@ -605,13 +579,16 @@ def _final_score(
 ) -> tuple[Fraction, Decimal]:
     """The exact final score (raw − deductions, at least 0, at most ``max_score``) and the
     score rounded once at ``score_places`` (SPEC §5)."""
-    final = raw - applied if applied else raw
-    if final < 0:
+    final = raw - applied if applied.numerator else raw
+    if final.numerator < 0:
         notes.append(Note.of("score_floor", score=final))
         final = _ZERO
-    if policy.max_score is not None and final > policy.max_score:
-        notes.append(Note.of("max_score", score=final, limit=policy.max_score))
-        final = exact(policy.max_score)
+    if policy.max_score is not None:
+        # final > max_score, compared as integer ratios
+        mn, md = policy.max_score.as_integer_ratio()
+        if final.numerator * md > mn * final.denominator:
+            notes.append(Note.of("max_score", score=final, limit=policy.max_score))
+            final = exact(policy.max_score)
     score = quantize(final, policy.score_places, policy.rounding)
     if score.as_integer_ratio() != final.as_integer_ratio():  # both in lowest terms
         notes.append(

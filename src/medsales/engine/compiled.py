@@ -22,11 +22,21 @@ from medsales.engine.notes import Note
 from medsales.numbers import Ratio
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from medsales.policy.base import Basis, Direction
     from medsales.policy.curves import Curve, PiecewiseCurve, StepsCurve
     from medsales.policy.document import Policy
-    from medsales.policy.scorecards import Scorecard
+    from medsales.policy.scorecards import Line, Scorecard
 
-__all__ = ["CompiledPolicy", "CompiledScorecard", "Weights", "compile_policy", "curve_notes"]
+__all__ = [
+    "CompiledPolicy",
+    "CompiledScorecard",
+    "PlannedLine",
+    "Weights",
+    "compile_policy",
+    "curve_notes",
+]
 
 _ZERO: Final = Fraction(0)
 _HUNDRED: Final = Fraction(100)
@@ -60,19 +70,62 @@ def curve_notes(curve: Curve) -> CurveNotes:
     return None
 
 
+@attrs.frozen
+class PlannedLine:
+    """One scorecard line with everything the engine reads of it looked up once."""
+
+    s: int
+    i: int
+    line: Line
+    section: str
+    kpi: str
+    basis: Basis
+    direction: Direction
+    lower_on_value: bool
+    path: str
+    notes: CurveNotes
+    weight: Decimal | Fraction
+    section_weight: Decimal | Fraction
+
+    @classmethod
+    def of(cls, policy: Policy, card: Scorecard, s: int, i: int, line: Line) -> PlannedLine:
+        """Line ``i`` of section ``s`` of ``card``."""
+        section = card.effective_sections[s]
+        direction = policy.kpis_by_id[line.kpi].direction
+        return cls(
+            s=s,
+            i=i,
+            line=line,
+            section=section.id,
+            kpi=line.kpi,
+            basis=line.basis,
+            direction=direction,
+            lower_on_value=line.basis == "value" and direction == "lower",
+            path=f"measurements.{line.kpi}",
+            notes=curve_notes(line.curve),
+            weight=line.weight if line.weight is not None else section.line_shares[i],
+            section_weight=(
+                section.weight if section.weight is not None else card.section_shares[s]
+            ),
+        )
+
+
 @attrs.define(eq=False)
 class CompiledScorecard:
-    """One scorecard as the engine runs it: curve notes by plan position, and effective
-    weights by the pattern of lines that remain, filled as the engine meets them."""
+    """One scorecard as the engine runs it: each line with what is read of it, and
+    effective weights by the pattern of lines that remain, filled as the engine meets
+    them."""
 
     card: Scorecard
-    notes: tuple[CurveNotes, ...]
+    lines: tuple[PlannedLine, ...]
     _weights: dict[tuple[bool, ...], Weights] = attrs.field(factory=dict)
 
     @classmethod
-    def of(cls, card: Scorecard) -> CompiledScorecard:
-        """Compile ``card``."""
-        return cls(card, tuple(curve_notes(line.curve) for _, _, _, line in card.plan))
+    def of(cls, policy: Policy, card: Scorecard) -> CompiledScorecard:
+        """Compile ``card`` of ``policy``."""
+        return cls(
+            card, tuple(PlannedLine.of(policy, card, s, i, line) for s, i, _, line in card.plan)
+        )
 
     def weights(self, kept: tuple[bool, ...]) -> Weights:
         """Each line's effective weight when the lines flagged in ``kept`` remain (SPEC §4)."""
@@ -120,9 +173,10 @@ class CompiledPolicy:
     def scorecard(self, role: str) -> CompiledScorecard:
         """The compiled scorecard of ``role`` (an unknown role raises as
         :meth:`medsales.Policy.scorecard` does)."""
-        found = self._cards.get(role)
+        found = self._cards.get(role) if type(role) is str else None
         if found is None:
-            found = self._cards[role] = CompiledScorecard.of(self.policy.scorecard(role))
+            card = self.policy.scorecard(role)
+            found = self._cards[role] = CompiledScorecard.of(self.policy, card)
         return found
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import cast
 
 from medsales.engine.compiled import CurveNotes, curve_notes
 from medsales.engine.notes import Note
 from medsales.errors import InputError
-from medsales.numbers import Ratio, display
+from medsales.numbers import Ratio, display, fraction
 from medsales.policy.models import (
     Basis,
     Curve,
@@ -33,7 +32,7 @@ def exact(value: Decimal | Fraction) -> Fraction:
     """A Decimal as an exact Fraction, without Fraction's slower generic constructor."""
     if type(value) is Decimal:
         numerator, denominator = value.as_integer_ratio()
-        return Fraction(numerator, denominator)
+        return fraction(numerator, denominator)
     return Fraction(value)
 
 
@@ -50,7 +49,7 @@ def read_x(
 ) -> tuple[Fraction, list[Note]]:
     """The value x a line reads: attainment (already "higher is better") or the actual."""
     (n, d), notes = read_ratio(basis, direction, actual, target, path=path)
-    return Fraction(n, d), notes
+    return fraction(n, d), notes
 
 
 def curve_points(
@@ -103,18 +102,27 @@ def points_at(
     Fraction (for the notes, which keep the exact value they speak of); ``notes`` are the
     curve's prebuilt notes (:func:`~medsales.engine.compiled.curve_notes`), built here
     when not given."""
-    if isinstance(curve, LinearCurve):
-        return _linear(curve, xr, x)
-    if isinstance(curve, StepsCurve):
-        step_notes = cast("tuple[Note, ...]", curve_notes(curve) if notes is None else notes)
-        return _steps(curve, xr, x, lower_on_value=lower_on_value, notes=step_notes)
-    if isinstance(curve, PiecewiseCurve):
-        knot_notes = cast(
-            "tuple[tuple[Note, ...], tuple[Note, ...]]",
-            curve_notes(curve) if notes is None else notes,
+    # dispatched on the curve's type tag: isinstance on a model class, or typing.cast,
+    # costs more than the arithmetic
+    kind = curve.type
+    if kind == "linear":
+        return _linear(curve, xr, x)  # type: ignore[arg-type]
+    if kind == "steps":
+        return _steps(
+            curve,  # type: ignore[arg-type]
+            xr,
+            x,
+            lower_on_value=lower_on_value,
+            notes=curve_notes(curve) if notes is None else notes,  # type: ignore[arg-type]
         )
-        return _piecewise(curve, xr, x, knot_notes)
-    return _scale(curve, xr, x, path=path)
+    if kind == "piecewise":
+        return _piecewise(
+            curve,  # type: ignore[arg-type]
+            xr,
+            x,
+            curve_notes(curve) if notes is None else notes,  # type: ignore[arg-type]
+        )
+    return _scale(curve, xr, x, path=path)  # type: ignore[arg-type]
 
 
 def _linear(curve: LinearCurve, xr: Ratio, x: Fraction) -> tuple[Fraction, list[Note]]:
@@ -130,7 +138,7 @@ def _linear(curve: LinearCurve, xr: Ratio, x: Fraction) -> tuple[Fraction, list[
     if cap is not None and xn * cap[1] > cap[0] * xd:
         notes.append(Note.of("cap", x=x, cap=curve.cap))
         xn, xd = cap
-    return Fraction(mn * xn, md * xd), notes
+    return fraction(mn * xn, md * xd), notes
 
 
 def _steps(
@@ -181,7 +189,7 @@ def _piecewise(
             (pn, pd), (sn, sd) = ps[i], slopes[i]
             # p0 + slope × (x - x0), over one common denominator
             run, run_d = xn * kd - kn * xd, xd * kd
-            points = Fraction(pn * sd * run_d + sn * run * pd, pd * sd * run_d)
+            points = fraction(pn * sd * run_d + sn * run * pd, pd * sd * run_d)
             return points, [notes[1][i]]
     raise AssertionError("unreachable: x lies within the knots")  # pragma: no cover
 
@@ -197,4 +205,4 @@ def _scale(curve: ScaleCurve, xr: Ratio, x: Fraction, *, path: str) -> tuple[Fra
             expected=f"a rating from {curve.min} to {curve.max}",
         )
     # (x - min) / (max - min) × 100
-    return Fraction((xn * ld - ln * xd) * wd * 100, xd * ld * wn), []
+    return fraction((xn * ld - ln * xd) * wd * 100, xd * ld * wn), []
