@@ -307,3 +307,77 @@ def test_the_quick_plainness_check_agrees_with_the_plain_rule(value: Decimal) ->
         except decimal.InvalidOperation:  # too large to quantize: the exact engine reads it
             quick = False
     assert quick == (_plain(value) and (value != 0 or value.adjusted() < 12))
+
+
+NOT_PLAIN = [
+    10**51 - 1,
+    Decimal(10**51 - 1),
+    Decimal(10**12),
+    "1e12",
+    Decimal("1e-20"),
+    "1e-20",
+    1e-20,
+    Decimal("-1e-20"),
+    Decimal("0E+20"),
+    Decimal("-0E+950"),
+    "0E+20",
+    Decimal("1.000000001"),
+    "1.000000001",
+    Decimal("NaN"),
+    Decimal("-sNaN"),
+    Decimal("Infinity"),
+    Decimal("-Infinity"),
+    Decimal("1E+999"),
+    Decimal("1E+1001"),
+    Decimal("7E-1001"),
+    "1E+999999",
+]
+
+
+@pytest.mark.parametrize("value", NOT_PLAIN, ids=repr)
+@pytest.mark.parametrize("basis", ["value", "attainment"])
+def test_a_number_that_is_not_plain_leaves_the_compiled_function(value: Any, basis: str) -> None:
+    """The compiled function's quick plainness check (the adjusted exponent, then the
+    remainder by 10⁻⁸) lets no number through that is not plain: such a row is scored
+    by the exact engine, or fails as the exact engine fails."""
+    import contextlib
+    import decimal
+
+    from medsales.engine.batch import _CONTEXT, compile_scorecard
+
+    policy = one_line({"type": "linear", "multiplier": "0.5"}, basis=basis)
+    rows = [{"sales": value}] if basis == "value" else [{"sales": {"actual": value, "target": 3}}]
+    rows.append({"sales": {"actual": 3, "target": value}} if basis != "value" else rows[0])
+    fast = compile_scorecard(policy, "rep").fast
+    assert fast is not None
+    for row in rows:
+        # None: the general path; ArithmeticError: score_many sends it to the exact engine
+        with decimal.localcontext(_CONTEXT), contextlib.suppress(ArithmeticError):
+            assert fast(row) is None
+        try:
+            a = appraise(policy, role="rep", measurements=row)
+        except medsales.MedsalesError as exc:
+            with pytest.raises(type(exc)):
+                score_many(policy, role="rep", measurements=[row])
+            continue
+        [b] = score_many(policy, role="rep", measurements=[row])
+        assert (b.score, b.grade, b.exact) == (a.score, a.grade, True)
+
+
+@pytest.mark.parametrize(
+    "value", [Decimal("-0"), Decimal("0E-8"), Decimal("999999999999.99999999"), "-0.00000001"]
+)
+def test_a_plain_number_at_the_edge_of_plainness_stays_in_the_compiled_function(
+    value: Any,
+) -> None:
+    import decimal
+
+    from medsales.engine.batch import _CONTEXT, compile_scorecard
+
+    policy = one_line({"type": "linear", "multiplier": "0.5"})
+    fast = compile_scorecard(policy, "rep").fast
+    assert fast is not None
+    with decimal.localcontext(_CONTEXT):
+        assert fast({"sales": value}) is not None
+    [b] = same(policy, "rep", [{"sales": value}])
+    assert not b.exact
