@@ -289,8 +289,19 @@ def test_measured_rows_take_the_compiled_fast_path() -> None:
     assert fast({**row, "training_hours": True}) is None
     assert fast({k: v for k, v in row.items() if k != "event_participation"}) is None
     assert fast({**row, "new_customers": {"actual": Decimal(5), "applicable": True}}) is None
+    assert fast({**row, "new_customers": {"actual": Decimal(5)}}) is None
+    assert fast({**row, "new_customers": {"target": Decimal(5), "weight": 1}}) is None
+    three = {"actual": Decimal(5), "target": Decimal(6), "applicable": True}
+    assert fast({**row, "new_customers": three}) is None
+    # eight KPIs, one of them not on the card: the card's missing one leaves the function
+    swapped = {k: v for k, v in row.items() if k != "training_hours"} | {"nps": Decimal(1)}
+    assert fast(swapped) is None
+    # a KPI of the policy that is not on the card is not read; one it does not know is
+    assert fast({**row, "nps": Decimal(1)}) == fast(row)
+    assert fast({**row, "no_such_kpi": Decimal(1)}) is None
     policy = medsales.default_policy()
-    same(policy, "sales_representative", [row, {**row, "training_hours": 10}])
+    rows = [row, {**row, "training_hours": 10}, swapped, {**row, "nps": Decimal(1)}]
+    same(policy, "sales_representative", [*rows, {**row, "new_customers": three}])
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False))

@@ -225,11 +225,26 @@ class _Source:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.names: dict[str, Any] = {}
+        self._named: dict[tuple[Any, ...], str] = {}
 
     def const(self, value: Any) -> str:
-        name = f"c{len(self.names)}"
-        self.names[name] = value
+        """The name bound to ``value``: one name per distinct constant (a Decimal by how it
+        is written, so ``1`` and ``1.0`` stay apart; anything else by identity)."""
+        key = (Decimal, str(value)) if type(value) is Decimal else (id(value),)
+        name = self._named.get(key)
+        if name is None:
+            name = self._named[key] = f"c{len(self.names)}"
+            self.names[name] = value
         return name
+
+    def function(self, name: str, parameters: str) -> Callable[..., Any]:
+        """The source compiled as the function ``name``, its constants its globals (bound
+        as defaults or in a closure instead, it measured no faster: a call then copies
+        them all into its frame)."""
+        source = [f"def {name}({parameters}):", *("    " + line for line in self.lines)]
+        namespace = dict(self.names)
+        exec(compile("\n".join(source), f"<score_many {id(self)}>", "exec"), namespace)
+        return namespace[name]  # type: ignore[no-any-return]
 
     def emit(self, text: str) -> None:
         self.lines.append(text)
@@ -330,12 +345,16 @@ def _fast_row(
     are read as :func:`_number` reads them (see :func:`_emit_number`). Lines are ``(kpi,
     curve, reads, lower_on_value)``."""
     s = _Source()
-    keys, ids, one = s.const(_PAIR), s.const(kpi_ids), s.const(_ONE)
-    s.emit("def row_raw(row):")
-    s.emit(f"    if type(row) is not dict or not row.keys() <= {ids}:")
-    s.emit("        return None")
+    keys, ids, zero = s.const(_PAIR), s.const(kpi_ids), s.const(_ZERO)
+    # A row naming each of the card's KPIs once and nothing else is the common row: its
+    # length shows it, and a missing KPI raises KeyError below. Any other length needs
+    # the subset check (a KPI the policy does not know goes to the general path).
+    kpis = len({kpi for kpi, *_ in lines})
+    s.emit(f"if type(row) is not dict or (len(row) != {kpis} and not row.keys() <= {ids}):")
+    s.emit("    return None")
+    s.emit("try:")
     for j, (kpi, curve, reads, lower_on_value) in enumerate(lines):
-        s.emit(f"    m = row.get({s.const(kpi)})")
+        s.emit(f"    m = row[{s.const(kpi)}]")
         if reads == _VALUE:
             s.emit(f"    if type(m) is dict and m.keys() <= {keys}:")
             s.emit("        num = m.get('actual')")
@@ -345,34 +364,33 @@ def _fast_row(
             s.emit("    else:")
             s.emit("        num = m")
             _emit_number(s, "num", "    ")
-            s.emit(f"    den = {one}")
         else:
-            s.emit(f"    if type(m) is not dict or not m.keys() <= {keys}:")
+            # two keys, both read: exactly actual and target (another key: KeyError)
+            s.emit("    if type(m) is not dict or len(m) != 2:")
             s.emit("        return None")
-            s.emit("    a = m.get('actual')")
-            s.emit("    den = m.get('target')")
+            s.emit("    a = m['actual']")
+            s.emit("    den = m['target']")
             _emit_number(s, "a", "    ")
             _emit_number(s, "den", "    ")
-            s.emit("    if den <= 0:")
+            s.emit(f"    if den <= {zero}:")
             s.emit("        return None")
             if reads == _HIGHER:
                 s.emit("    num = a / den")
             else:
-                zero = s.const(_ZERO)
                 expression = "den + den - a" if reads == _LOWER else "den - abs(a - den)"
                 s.emit(f"    num = ({expression}) / den")
-                s.emit("    if num < 0:")
+                s.emit(f"    if num < {zero}:")
                 s.emit(f"        num = {zero}")
             # x = a ratio of plain numbers, to 80 digits: it equals a plain constant c
             # exactly (the division is then exact) or lies at least 10⁻²⁸ from it, far
-            # beyond the division's error, so comparing it with c decides exactly
-            s.emit(f"    den = {one}")
+            # beyond the division's error, so comparing it with c decides exactly; the
+            # curve reads it as a value line reads its number
         _emit_curve(s, curve, _VALUE, lower_on_value=lower_on_value, out=f"p{j}")
+    s.emit("except KeyError:  # a KPI of the card, or a measurement's actual or target, missing")
+    s.emit("    return None")
     terms = " + ".join(f"{s.const(f)} * p{j}" for j, f in enumerate(factors))
-    s.emit(f"    return {s.const(_ZERO)} + {terms}" if factors else "    return None")
-    namespace = dict(s.names)
-    exec(compile("\n".join(s.lines), f"<score_many {id(s)}>", "exec"), namespace)
-    row_raw: Callable[[Any], Decimal | None] = namespace["row_raw"]
+    s.emit(f"return {zero} + {terms}" if factors else "return None")
+    row_raw: Callable[[Any], Decimal | None] = s.function("row_raw", "row")
     return row_raw
 
 
