@@ -662,14 +662,15 @@ def _finisher(
     grades = [(g.min, g.id, g.coefficient) for g in policy.grades]
     last = grades[-1]
     floor, tolerance = decimal.ROUND_FLOOR, _TOLERANCE
-    done: dict[Decimal, BatchScore] = {}  # by score: the results are immutable and shared
+    done: dict[str, BatchScore] = {}  # by score: the results are immutable and shared
+    zero = _ZERO
     # no tolerance below is larger than this (final ≤ max_score), so most gaps are
     # decided by one comparison; without a maximum score, every gap is measured
     ceiling = tolerance * (max(max_score, _ONE) + half) if max_score is not None else _INFINITY
 
     def finish(final: Decimal) -> BatchScore:
-        if final < 0:
-            final = _ZERO
+        if final < zero:  # a Decimal zero: comparing with the int 0 converts it each time
+            final = zero
         if max_score is not None and final > max_score:
             final = max_score
         score = final.quantize(places, mode)
@@ -692,16 +693,19 @@ def _finisher(
                 and gap <= tolerance * (final + half if final > _ONE else _ONE)
             ):
                 raise _NearTie
-        result = done.get(score)
+        # by the score as written: hashing a new Decimal costs several times as much as
+        # its text, and "-0.00" and "0.00" stay apart
+        written = str(score)
+        result = done.get(written)
         if result is None:
             grade, coefficient = last[1], last[2]
             for least, g, c in grades:
                 if score >= least:
                     grade, coefficient = g, c
                     break
-            result = BatchScore(score, grade, coefficient, complete=True, vetoed=False)
-            if score:  # a zero may be signed: not shared
-                done[score] = result
+            result = done[written] = BatchScore(
+                score, grade, coefficient, complete=True, vetoed=False
+            )
         return result
 
     return finish
