@@ -392,3 +392,21 @@ def test_a_plain_number_at_the_edge_of_plainness_stays_in_the_compiled_function(
         assert fast({"sales": value}) is not None
     [b] = same(policy, "rep", [{"sales": value}])
     assert not b.exact
+
+
+def test_the_results_a_finishing_step_shares_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import medsales.engine.batch as batch
+
+    monkeypatch.setattr(batch, "_SHARED", 2)
+    monkeypatch.setattr(batch, "_SINGLE", {})
+    policy = build()
+    rows = [{**SHEET, "sales": {"actual": 90 + 3 * k, "target": 100}} for k in range(6)]
+    for row in rows:
+        got = batch.score_one(policy, "rep", row, (), None)
+        exact = appraise_exact(policy, role="rep", measurements=row)
+        assert got is not None and (got.score, got.grade) == (exact.score, exact.grade)
+    finish = batch._SINGLE[(policy.sha256, "rep")].finish  # type: ignore[union-attr]
+    shared = next(
+        c.cell_contents for c in finish.__closure__ or () if isinstance(c.cell_contents, dict)
+    )
+    assert len(shared) == 2

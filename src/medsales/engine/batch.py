@@ -514,6 +514,7 @@ def compile_scorecard(policy: Policy, role: str) -> CompiledScorecard:
 # scorecards compiled into Python functions, by the policy's SHA-256 and the role
 _FAST: dict[tuple[str, str], Callable[[Any], Decimal | None]] = {}
 _FAST_SIZE: Final = 64
+_SHARED: Final = 20_000  # results a finishing step shares, at most (one per score)
 
 
 def _decimal(share: Fraction) -> Decimal:
@@ -703,9 +704,9 @@ def _finisher(
                 if score >= least:
                     grade, coefficient = g, c
                     break
-            result = done[written] = BatchScore(
-                score, grade, coefficient, complete=True, vetoed=False
-            )
+            result = BatchScore(score, grade, coefficient, complete=True, vetoed=False)
+            if len(done) < _SHARED:  # kept across calls by score_one: bounded
+                done[written] = result
         return result
 
     return finish
