@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
@@ -212,11 +212,18 @@ def _score_first(
     the policy's or only the exact engine can answer. The explanation is built from the
     measurements as read then, so a caller changing its mapping afterwards changes
     nothing."""
-    from medsales.engine.batch import score_one  # the batch path reads this module
-
     if type(role) is not str or role not in policy.scorecards_by_role:
         return None  # the exact engine names the roles there are
-    return score_one(policy, role, measurements, incidents, period)
+    found = _BATCH.get("score_one")
+    if found is None:
+        from medsales.engine.batch import score_one  # the batch path reads this module
+
+        found = _BATCH["score_one"] = score_one
+    return found(policy, role, measurements, incidents, period)
+
+
+_BATCH: dict[str, Callable[..., BatchScore | None]] = {}
+"""The batch path's entry, imported on first use (it imports this module)."""
 
 
 def _explained(
@@ -277,21 +284,27 @@ def normalize_measurements(policy: Policy, measurements: MeasurementInput) -> di
             value=measurements,
         )
     out: dict[str, Resolved] = {}
+    kpis = policy.kpis_by_id
     for kpi_id, raw in measurements.items():
         path = f"measurements.{kpi_id}"
-        if not isinstance(kpi_id, str) or kpi_id not in policy.kpis_by_id:
+        if not isinstance(kpi_id, str) or kpi_id not in kpis:
             raise UnknownKPIError(
                 f"unknown KPI {kpi_id!r}",
                 path=path,
                 value=kpi_id,
-                expected="one of " + ", ".join(sorted(policy.kpis_by_id)),
+                expected="one of " + ", ".join(sorted(kpis)),
             )
-        if isinstance(raw, Resolved):
+        kind = type(raw)
+        if kind in _PLAIN:
+            out[kpi_id] = Resolved(to_decimal(raw, path=path))
+        elif kind is Resolved:
             out[kpi_id] = raw
-        elif type(raw) in _PLAIN:
-            out[kpi_id] = Resolved(actual=to_decimal(raw, path=path))
         else:
-            out[kpi_id] = _plain_mapping(raw, path) or Resolved.of(_measurement(raw, path))
+            out[kpi_id] = (
+                raw
+                if isinstance(raw, Resolved)
+                else _plain_mapping(raw, path) or Resolved.of(_measurement(raw, path))
+            )
     return out
 
 
@@ -317,8 +330,8 @@ def _plain_mapping(raw: Any, path: str) -> Resolved | None:
     if weight is not None and to_decimal(weight, path=f"{path}.weight") < 0:
         return None
     return Resolved(
-        actual=to_decimal(actual, path=f"{path}.actual"),
-        target=None if target is None else to_decimal(target, path=f"{path}.target"),
+        to_decimal(actual, path=f"{path}.actual"),
+        None if target is None else to_decimal(target, path=f"{path}.target"),
     )
 
 
@@ -416,11 +429,15 @@ def score_lines(policy: Policy, role: str, measurements: Mapping[str, Resolved])
     # lines that remain
     card = compiled.card
     pending = [_read_line(policy, card, p, measurements.get(p.kpi)) for p in compiled.lines]
-    notes = [
-        Note.of("unused_measurement", kpi=kpi_id, role=role)
-        for kpi_id in sorted(set(measurements) - card.kpi_ids)
-    ]
-    kept = tuple(status in _COUNTED for _, status, _, _, _ in pending)
+    notes = (
+        []
+        if card.kpi_ids.issuperset(measurements)
+        else [
+            Note.of("unused_measurement", kpi=kpi_id, role=role)
+            for kpi_id in sorted(set(measurements) - card.kpi_ids)
+        ]
+    )
+    kept = tuple([item[1] in _COUNTED for item in pending])
     effective_weights, factors, weight_notes = compiled.weights(kept)
     notes[:0] = weight_notes
 
