@@ -462,3 +462,20 @@ def test_display_of_a_terminating_fraction_is_its_exact_decimal_stripped(n: int,
     if expected.as_tuple().exponent > 0:  # type: ignore[operator]
         expected = expected.quantize(Decimal(1))
     assert shown.as_tuple() == expected.as_tuple()
+
+
+@given(st.integers(-(10**40), 10**40), st.integers(1, 10**40))
+def test_fraction_is_fractions_own(n: int, d: int) -> None:
+    from medsales.numbers import _fraction_generic, _fraction_of_slots, fraction
+
+    expected = Fraction(n, d)
+    for build in (fraction, _fraction_of_slots, _fraction_generic):
+        made = build(n, d)
+        assert type(made) is Fraction
+        assert (made, made.numerator, made.denominator, hash(made), str(made)) == (
+            expected,
+            expected.numerator,
+            expected.denominator,
+            hash(expected),
+            str(expected),
+        )

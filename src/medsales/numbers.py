@@ -189,10 +189,14 @@ def to_decimal(value: object, *, path: str = "value") -> Decimal:
     Decimal('12.50')
     """
     if type(value) is Decimal and value.is_finite():  # the common case, taken as it is
-        result = value
-    elif isinstance(value, bool):
+        try:
+            _LIMITS.plus(value)  # check_limits, inline: this runs for every number read
+        except decimal.DecimalException:
+            raise _too_large(value, path) from None
+        return value
+    if isinstance(value, bool):
         raise _not_a_number(value, path)
-    elif isinstance(value, Decimal):
+    if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
         if not -_INT_LIMIT < value < _INT_LIMIT:  # before any conversion to text

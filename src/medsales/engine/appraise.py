@@ -500,10 +500,17 @@ def _read_line(policy: Policy, card: Scorecard, p: PlannedLine, m: Resolved | No
     if not m.applicable:
         return m, "not_applicable", None, None, (*m.notes, Note.of("not_applicable"))
     assert m.actual is not None
+    if p.basis == "value":  # x is the actual itself
+        xr = m.actual.as_integer_ratio()
+        x = fraction(*xr)
+        line_points, curve_notes = points_at(
+            p.line.curve, xr, x, lower_on_value=p.lower_on_value, path=p.path, notes=p.notes
+        )
+        return m, "scored", x, line_points, (*m.notes, *curve_notes)
     xr, read_notes = read_ratio(p.basis, p.direction, m.actual, m.target, path=p.path)
     x = fraction(*xr)
     line_points, curve_notes = points_at(
-        p.line.curve, xr, x, lower_on_value=p.lower_on_value, path=p.path, notes=p.notes
+        p.line.curve, xr, x, lower_on_value=False, path=p.path, notes=p.notes
     )
     return m, "scored", x, line_points, (*m.notes, *read_notes, *curve_notes)
 

@@ -315,22 +315,20 @@ class Appraisal:
         same appraisal, explained; reading it, comparing, copying or pickling the
         appraisal builds it first, so nothing outside can tell the two apart."""
         made = _bare(cls)
-        for name, value in (
-            ("policy", policy),
-            ("employee_id", employee_id),
-            ("role", role),
-            ("period", period),
-            ("complete", complete),
-            ("score", score),
-            ("grade", grade),
-            ("coefficient", coefficient),
-            ("vetoed", vetoed),
-            ("segments", ()),
-            ("grade_before_distribution", None),
-            ("engine", ENGINE),
-            ("_later", build),
-        ):
-            object.__setattr__(made, name, value)
+        put = object.__setattr__
+        put(made, "policy", policy)
+        put(made, "employee_id", employee_id)
+        put(made, "role", role)
+        put(made, "period", period)
+        put(made, "complete", complete)
+        put(made, "score", score)
+        put(made, "grade", grade)
+        put(made, "coefficient", coefficient)
+        put(made, "vetoed", vetoed)
+        put(made, "segments", ())
+        put(made, "grade_before_distribution", None)
+        put(made, "engine", ENGINE)
+        put(made, "_later", build)
         return made
 
     def __getattr__(self, name: str) -> Any:
