@@ -404,7 +404,8 @@ def test_the_results_a_finishing_step_shares_are_bounded(monkeypatch: pytest.Mon
     for row in rows:
         got = batch.score_one(policy, "rep", row, (), None)
         exact = appraise_exact(policy, role="rep", measurements=row)
-        assert got is not None and (got.score, got.grade) == (exact.score, exact.grade)
+        assert got is not None
+        assert (got.score, got.grade) == (exact.score, exact.grade)
     finish = batch._SINGLE[(policy.sha256, "rep")].finish  # type: ignore[union-attr]
     shared = next(
         c.cell_contents for c in finish.__closure__ or () if isinstance(c.cell_contents, dict)
