@@ -97,25 +97,89 @@ def test_a_waiting_appraisal_compares_copies_and_pickles_as_the_built_one() -> N
     assert not waiting(moved)
 
 
-def test_an_appraisal_the_batch_path_cannot_answer_is_explained_at_once() -> None:
-    # a number beyond what 80 digits answer for: the exact engine alone
+def test_an_appraisal_the_batch_path_cannot_answer_is_explained_when_read() -> None:
+    # a number beyond what 80 digits answer for: the exact engine alone gives the score
     row = {**SHEET, "sales": {"actual": 10**51 - 1, "target": 10**51}}
     a = medsales.appraise(POLICY, role="rep", measurements=row)
-    assert not waiting(a)
-    assert a.to_json() == appraise_exact(POLICY, role="rep", measurements=row).to_json()
+    assert waiting(a)
+    exact = appraise_exact(POLICY, role="rep", measurements=row)
+    assert a.score == exact.score
+    assert not waiting(a)  # the score came with the explanation
+    assert a.to_json() == exact.to_json()
 
 
-def test_bad_input_is_refused_at_once_not_when_the_explanation_is_read() -> None:
-    with pytest.raises(medsales.InputError, match="target"):
-        medsales.appraise(
-            POLICY, role="rep", measurements={**SHEET, "sales": {"actual": 5, "target": 0}}
-        )
-    with pytest.raises(medsales.UnknownKPIError):
-        medsales.appraise(POLICY, role="rep", measurements={**SHEET, "nope": 1})
+def test_an_appraisal_with_incidents_is_scored_at_once() -> None:
+    lapse = {"rule": "time_management", "severity": "major"}
+    a = medsales.appraise(DEFAULT, role="sales_representative", measurements=REP, incidents=[lapse])
+    exact = appraise_exact(
+        DEFAULT, role="sales_representative", measurements=REP, incidents=[lapse]
+    )
+    assert (a.score, a.grade) == (exact.score, exact.grade) == (Decimal("89.26"), "A")
+    assert waiting(a)
+    assert a.to_json() == exact.to_json()
+
+
+def _scale_policy(**line: Any) -> Any:
+    return build(
+        scorecards=[
+            {
+                "role": "rep",
+                "lines": [
+                    {
+                        "kpi": "sales",
+                        "weight": 50,
+                        "basis": "attainment",
+                        "curve": {"type": "linear"},
+                    },
+                    {
+                        "kpi": "teamwork",
+                        "weight": 50,
+                        "basis": "value",
+                        "curve": {"type": "scale", "min": 1, "max": 5},
+                        **line,
+                    },
+                ],
+            }
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("policy", "row"),
+    [
+        (POLICY, {**SHEET, "sales": {"actual": 5, "target": 0}}),
+        (POLICY, {**SHEET, "sales": {"actual": 5}}),
+        (POLICY, {**SHEET, "nope": 1}),
+        (_scale_policy(), {"sales": {"actual": 1, "target": 2}, "teamwork": 6}),
+        (_scale_policy(), {"sales": {"actual": 1, "target": 2}, "teamwork": "0.5"}),
+        (_scale_policy(missing="error"), {"sales": {"actual": 1, "target": 2}}),
+    ],
+)
+def test_bad_input_is_refused_at_once_not_when_the_appraisal_is_read(
+    policy: Any, row: dict[str, Any]
+) -> None:
+    with pytest.raises(medsales.MedsalesError) as expected:
+        appraise_exact(policy, role="rep", measurements=row)
+    with pytest.raises(type(expected.value)) as raised:
+        medsales.appraise(policy, role="rep", measurements=row)
+    assert str(raised.value) == str(expected.value)
+
+
+def test_an_unknown_role_or_rule_is_refused_at_once() -> None:
+    with pytest.raises(medsales.UnknownRoleError):
+        medsales.appraise(POLICY, role="nobody", measurements=SHEET)
     with pytest.raises(medsales.UnknownRuleError):
         medsales.appraise(
             POLICY, role="rep", measurements=SHEET, incidents=[{"rule": "x", "severity": "minor"}]
         )
+
+
+def test_a_rating_on_the_edge_of_its_scale_is_appraised() -> None:
+    policy = _scale_policy()
+    for rating in (1, 5, "4.99"):
+        row = {"sales": {"actual": 1, "target": 2}, "teamwork": rating}
+        a = medsales.appraise(policy, role="rep", measurements=row)
+        assert a.to_json() == appraise_exact(policy, role="rep", measurements=row).to_json()
 
 
 def test_the_defaults_an_engine_appraisal_is_made_with_are_the_classes() -> None:

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -17,6 +18,7 @@ from medsales.engine.notes import Note
 from medsales.engine.results import (
     Appraisal,
     ConductAdjustment,
+    Known,
     LineResult,
     LineStatus,
     Segment,
@@ -133,21 +135,76 @@ def appraise(
         employee_id=employee_id,
         period=within,
     )
-    known = _score_first(policy, role, measurements, read, within)
-    if known is None:
-        return explain()
+    first: Callable[[], Known | None]
+    if not read and _accepted(policy, role, resolved):
+        # nothing the exact engine could refuse: the score too is worked out when read
+        first = functools.partial(_score_later, policy, role, resolved, within)
+    else:
+        known = _score_first(policy, role, measurements, read, within)
+        if known is None:
+            return explain()  # raises, where the exact engine refuses the appraisal
+        answer = (known.complete, known.score, known.grade, known.coefficient, known.vetoed)
+        first = functools.partial(_given, answer)
     return Appraisal.deferred(
         policy=policy,
         employee_id=employee_id,
         role=role,
         period=within,
-        complete=known.complete,
-        score=known.score,
-        grade=known.grade,
-        coefficient=known.coefficient,
-        vetoed=known.vetoed,
+        first=first,
         build=explain,
     )
+
+
+def _given(known: Known) -> Known:
+    return known
+
+
+def _accepted(policy: Policy, role: str, measurements: Mapping[str, Resolved]) -> bool:
+    """Whether the exact engine will surely appraise measurements already read without an
+    error (SPEC §3's refusals: an unknown role, a missing line that says ``missing =
+    "error"``, an attainment without a target above 0, a rating outside its scale)."""
+    if type(role) is not str or role not in policy.scorecards_by_role:
+        return False
+    for p in compile_policy(policy).scorecard(role).lines:
+        m = measurements.get(p.kpi)
+        if m is None:
+            if (p.line.missing or policy.missing) == "error":
+                return False
+            continue
+        if not m.applicable:
+            continue
+        if m.actual is None:
+            return False
+        if p.basis == "attainment" and (m.target is None or m.target <= 0):
+            return False
+        if p.line.curve.type == "scale":
+            (xn, xd), _ = read_ratio(p.basis, p.direction, m.actual, m.target, path=p.path)
+            (ln, ld), (hn, hd), _ = p.line.curve.ratios
+            if xn * ld < ln * xd or xn * hd > hn * xd:
+                return False
+    return True
+
+
+def _score_later(
+    policy: Policy, role: str, measurements: Mapping[str, Resolved], period: Period | None
+) -> Known | None:
+    """:func:`_score_first` on the measurements as read (not the caller's mapping, which
+    may have changed since), for an appraisal without incidents."""
+    row: dict[str, Any] = {}
+    for kpi, m in measurements.items():
+        if not m.applicable:
+            row[kpi] = _NOT_APPLICABLE
+        elif m.target is None:
+            row[kpi] = m.actual
+        else:
+            row[kpi] = {"actual": m.actual, "target": m.target}
+    known = _score_first(policy, role, row, (), period)
+    if known is None:
+        return None
+    return known.complete, known.score, known.grade, known.coefficient, known.vetoed
+
+
+_NOT_APPLICABLE: Final = MappingProxyType({"applicable": False})
 
 
 def appraise_exact(

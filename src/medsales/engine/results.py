@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 __all__ = [
     "APPRAISAL_FORMAT",
     "EXPLANATION",
+    "KNOWN",
     "Appraisal",
     "ConductAdjustment",
+    "Known",
     "LineResult",
     "LineStatus",
     "SectionResult",
@@ -230,6 +232,12 @@ EXPLANATION: Final = frozenset(
 )
 """The parts of an :class:`Appraisal` that may be built only when first read."""
 
+KNOWN: Final = ("complete", "score", "grade", "coefficient", "vetoed")
+"""The part of an :class:`Appraisal` the batch path can give before its explanation."""
+
+Known = tuple[bool, Decimal | None, str | None, Decimal | None, bool]
+"""The values of :data:`KNOWN`, in that order."""
+
 _BUILT: Final = tuple(sorted(EXPLANATION - {"sections"}))
 """What building a deferred explanation sets (the sections are summed from the lines when
 they are read)."""
@@ -293,6 +301,11 @@ class Appraisal:
     )
     """How to build the explanation of an appraisal made with :meth:`deferred` (None once
     it is built, and for every appraisal made otherwise)."""
+    _first: Callable[[], Known | None] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+    """How to work out the score, grade and coefficient of an appraisal made with
+    :meth:`deferred` before its explanation (None once they are known)."""
 
     @classmethod
     def deferred(
@@ -302,39 +315,43 @@ class Appraisal:
         employee_id: str | None,
         role: str,
         period: Period | None,
-        complete: bool,
-        score: Decimal | None,
-        grade: str | None,
-        coefficient: Decimal | None,
-        vetoed: bool,
+        first: Callable[[], Known | None],
         build: Callable[[], Appraisal],
     ) -> Appraisal:
-        """An appraisal whose score, grade and coefficient are known and whose explanation
-        (:data:`EXPLANATION`: the lines, sections, conduct, notes and exact scores) is built
-        by ``build`` the first time any of it is read, once. ``build`` must return the
-        same appraisal, explained; reading it, comparing, copying or pickling the
-        appraisal builds it first, so nothing outside can tell the two apart."""
+        """An appraisal worked out when it is read, once: ``first`` gives its
+        :data:`Known` part (complete, score, grade, coefficient, vetoed), or None to leave
+        it to ``build``, which gives the whole appraisal, explained (:data:`EXPLANATION`:
+        lines, sections, conduct, notes, exact scores). Reading the known part calls
+        ``first``; reading any of the explanation calls ``build``. Comparing, hashing,
+        copying or pickling the appraisal reads it all, so nothing outside can tell it
+        from one built at once. Both must give what the exact engine gives."""
         made = _bare(cls)
         put = object.__setattr__
         put(made, "policy", policy)
         put(made, "employee_id", employee_id)
         put(made, "role", role)
         put(made, "period", period)
-        put(made, "complete", complete)
-        put(made, "score", score)
-        put(made, "grade", grade)
-        put(made, "coefficient", coefficient)
-        put(made, "vetoed", vetoed)
         put(made, "segments", ())
         put(made, "grade_before_distribution", None)
         put(made, "engine", ENGINE)
         put(made, "_later", build)
+        put(made, "_first", first)
         return made
 
     def __getattr__(self, name: str) -> Any:
-        # reached only when a slot is empty: part of a deferred explanation not built yet,
-        # or sections left to be summed from the lines when read
-        if name in EXPLANATION:
+        # reached only when a slot is empty: a part of a deferred appraisal not worked out
+        # yet, or sections left to be summed from the lines when read
+        if name in KNOWN:
+            first = object.__getattribute__(self, "_first")
+            if first is not None:
+                known = first()
+                if known is not None:
+                    put = object.__setattr__
+                    for key, value in zip(KNOWN, known, strict=True):
+                        put(self, key, value)
+                    put(self, "_first", None)
+                    return object.__getattribute__(self, name)
+        if name in KNOWN or name in EXPLANATION:
             later = object.__getattribute__(self, "_later")
             if later is not None:
                 self._explain_now(later)
@@ -348,12 +365,17 @@ class Appraisal:
     def _explain_now(self, later: Callable[[], Appraisal]) -> None:
         """Build the deferred explanation and keep it; it must agree with what is known."""
         full = later()
-        if (full.score, full.grade) != (self.score, self.grade):  # pragma: no cover
-            raise AssertionError(  # the batch path answers as the exact engine does
-                f"appraisal explained as {full.score} {full.grade}, "
-                f"scored as {self.score} {self.grade}"
-            )
         take, put = object.__getattribute__, object.__setattr__
+        if take(self, "_first") is None:  # the known part was worked out first
+            if (full.score, full.grade) != (self.score, self.grade):  # pragma: no cover
+                raise AssertionError(  # the batch path answers as the exact engine does
+                    f"appraisal explained as {full.score} {full.grade}, "
+                    f"scored as {self.score} {self.grade}"
+                )
+        else:
+            for name in KNOWN:
+                put(self, name, take(full, name))
+            put(self, "_first", None)
         for name in _BUILT:
             put(self, name, take(full, name))
         put(self, "_later", None)
@@ -437,5 +459,6 @@ _DEFAULTS: Final = {
     "grade_before_distribution": None,
     "engine": ENGINE,
     "_later": None,
+    "_first": None,
 }
 """The defaults :func:`appraisal_of` sets (all of Appraisal's but ``sections``)."""
