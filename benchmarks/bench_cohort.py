@@ -5,8 +5,9 @@ of monthly measurements, survey responses, 360° ratings, incidents) for N copie
 42-person department. The cohort appraisal validates every row, reads its period, keeps
 the quarter's, aggregates, derives survey and rating KPIs, rolls teams up, appraises and
 applies the distribution. For comparison, the same run appraises the same people again
-from their already aggregated measurements with `medsales.appraise` in a plain loop: the
-ratio is what reading the rows costs on top of the appraisals themselves. Run:
+from their already aggregated measurements with `appraise_exact` (`medsales.appraise`
+with its explanation built at once, as the cohort's documents need it) in a plain loop:
+the ratio is what reading the rows costs on top of the appraisals themselves. Run:
 
     python benchmarks/bench_cohort.py [COPIES ...]
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 import medsales
 from medsales.cli._inputs import demo_inputs as _demo_inputs
-from medsales.engine.appraise import measurements_of
+from medsales.engine.appraise import appraise_exact, measurements_of
 
 POLICY = medsales.default_policy()
 PERIOD = "2026-Q4"
@@ -73,7 +74,8 @@ def cohort(rows: dict[str, list[dict[str, Any]]]) -> medsales.CohortResult:
 
 
 def again(result: medsales.CohortResult) -> Callable[[], list[medsales.Appraisal]]:
-    """The same appraisals from their aggregated measurements, one `appraise` call each."""
+    """The same appraisals from their aggregated measurements, one `appraise_exact` call
+    each (explained at once)."""
     inputs = []
     for a in result.appraisals:
         if a.segments:  # role changes are appraised per segment: not a single call
@@ -86,7 +88,7 @@ def again(result: medsales.CohortResult) -> Callable[[], list[medsales.Appraisal
         out = []
         for role, measurements, incidents, employee_id, _ in inputs:
             out.append(
-                medsales.appraise(
+                appraise_exact(
                     POLICY,
                     role=role,
                     measurements=measurements,
