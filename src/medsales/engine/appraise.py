@@ -143,8 +143,7 @@ def appraise(
         known = _score_first(policy, role, measurements, read, within)
         if known is None:
             return explain()  # raises, where the exact engine refuses the appraisal
-        answer = (known.complete, known.score, known.grade, known.coefficient, known.vetoed)
-        first = functools.partial(_given, answer)
+        first = functools.partial(_given, known)
     return Appraisal.deferred(
         policy=policy,
         employee_id=employee_id,
@@ -198,10 +197,7 @@ def _score_later(
             row[kpi] = m.actual
         else:
             row[kpi] = {"actual": m.actual, "target": m.target}
-    known = _score_first(policy, role, row, (), period)
-    if known is None:
-        return None
-    return known.complete, known.score, known.grade, known.coefficient, known.vetoed
+    return _score_first(policy, role, row, (), period)
 
 
 _NOT_APPLICABLE: Final = MappingProxyType({"applicable": False})
@@ -263,7 +259,7 @@ def _score_first(
     measurements: MeasurementInput,
     incidents: tuple[Incident, ...],
     period: Period | None,
-) -> BatchScore | None:
+) -> Known | None:
     """The score, grade and coefficient by the batch path (which equals the exact
     engine), for measurements already read without complaint; None when the role is not
     the policy's or only the exact engine can answer. The explanation is built from the
@@ -276,7 +272,10 @@ def _score_first(
         from medsales.engine.batch import score_one  # the batch path reads this module
 
         found = _BATCH["score_one"] = score_one
-    return found(policy, role, measurements, incidents, period)
+    known = found(policy, role, measurements, incidents, period)
+    if known is None:
+        return None
+    return known.complete, known.score, known.grade, known.coefficient, known.vetoed
 
 
 _BATCH: dict[str, Callable[..., BatchScore | None]] = {}
