@@ -220,6 +220,111 @@ class _LeanMeasurement:
         return True
 
 
+_CELL: Final = r'[^\s,"\x00]'
+"""A character of a cell that the CSV reader takes as written and ``str.strip`` keeps."""
+_LINE_CELLS: Final[Mapping[str, str]] = {
+    "employee_id": f"{_CELL}{{1,{_EMPLOYEE_ID_MAX}}}",
+    "period": f"{_CELL}+",
+    "kpi": f"{_CELL}+",
+    "actual": r"(?:-?[0-9]{1,50}(?:\.[0-9]{1,49})?)?",
+    "target": r"(?:-?[0-9]{1,50}(?:\.[0-9]{1,49})?)?",
+    "weight": r"(?:[0-9]{1,50}(?:\.[0-9]{1,49})?)?",
+    "applicable": f"{_CELL}*",
+}
+"""Per column of a long measurements file, its cells as most files write them: ids and
+labels without spaces, plain numbers (as :data:`_PLAIN_NUMBER`; a weight not negative)."""
+
+
+@attrs.define
+class _LineLetGo:
+    """The quick check of a row of another period on its line as written, before it is
+    split into cells: True only for a line whose cells are as :data:`_LINE_CELLS` writes
+    them (so that the CSV reader would find them as written and strip nothing) and that
+    :meth:`_LeanMeasurement.fine` passes, with a period already read and outside the one
+    appraised. Any other line is read, checked and reported as before."""
+
+    line: re.Pattern[str]
+    rules: _MeasurementRules
+    gone: dict[str, bool] = attrs.Factory(dict)
+    kpis: dict[str, int] = attrs.Factory(dict)
+    words: dict[str, bool | None] = attrs.Factory(dict)
+
+    @classmethod
+    def of(cls, header: list[str] | None, rules: _MeasurementRules) -> _LineLetGo | None:
+        """For a long measurements file's header (None for a wide one)."""
+        from medsales.io.cells import canonical_column
+
+        cells = list(header or ())
+        while cells and not cells[-1]:
+            cells.pop()  # trailing empty header cells
+        columns = [c for c in map(canonical_column, cells) if c is not None and c in _LINE_CELLS]
+        if not columns or len(columns) < len(cells):
+            return None
+        absent = "".join(f"(?P<{c}>)" for c in _LINE_CELLS if c not in columns)
+        line = ",".join(f"(?P<{c}>{_LINE_CELLS[c]})" for c in columns)
+        return cls(re.compile(rf"{absent}{line},*\r?"), rules)
+
+    def __call__(self, line: str) -> bool:
+        match = self.line.fullmatch(line)
+        if match is None:
+            return False
+        employee, period, kpi, actual, weight, word = match.group(
+            "employee_id", "period", "kpi", "actual", "weight", "applicable"
+        )
+        gone = self.gone.get(period)
+        if gone is None:
+            gone = self._gone(period)
+        if not gone:
+            return False
+        rules = self.rules
+        if rules.employee_ids is not None and employee not in rules.employee_ids:
+            return False
+        kind = self.kpis.get(kpi)
+        if kind is None:
+            kind = self._kpi(kpi)
+        applicable = self.words.get(word)
+        if applicable is None and word not in self.words:
+            applicable = self._word(word)
+        if not kind or applicable is None:
+            return False
+        return not applicable or (bool(actual) and (kind == 1 or bool(weight)))
+
+    def _gone(self, label: str) -> bool:
+        """Whether rows of the period ``label`` are let go; not cached until it is read."""
+        period = self.rules.periods.get(label)
+        if not isinstance(period, Period):
+            return False
+        gone = not self.rules.overlaps(period)
+        if len(self.gone) < 10_000:
+            self.gone[label] = gone
+        return gone
+
+    def _kpi(self, cell: str) -> int:
+        """0: not a KPI (or in doubt); 1: a KPI; 2: a KPI whose applicable rows need a
+        weight (a weighted mean)."""
+        lean = self.rules.lean
+        kind = 0
+        if lean._kpi(cell):
+            kind = 1
+            if lean.kpis is not None and lean.names is not None:
+                found = lean.names.resolve(cell)
+                if not isinstance(found, str):
+                    kind = 0
+                elif lean.kpis[found].aggregation == "weighted_mean":
+                    kind = 2
+        if len(self.kpis) < 10_000:
+            self.kpis[cell] = kind
+        return kind
+
+    def _word(self, cell: str) -> bool | None:
+        """Whether an ``applicable`` cell says true, or false; None: neither."""
+        word = cell.casefold()
+        found = True if not word or word in TRUE_WORDS else False if word in FALSE_WORDS else None
+        if len(self.words) < 10_000:
+            self.words[cell] = found
+        return found
+
+
 def _fits(values: Mapping[str, object]) -> bool:
     """Whether checked measurement cells make a valid record, as the model would say,
     without building it (rows of other periods are checked this way, then let go)."""
@@ -507,6 +612,8 @@ def measurements_of(
         table, "measurements", problems, required=required, wide_names=names
     )
     rules = _MeasurementRules(policy, employee_ids, names, within)
+    if within is not None and not table.frame and not table.spreadsheet:
+        table.let_go = _LineLetGo.of(table.header, rules)
     out = Read([r for _, r in _each(checker, rows, rules.check_or_let_go)])
     out.periods = {p for p in rules.periods.values() if isinstance(p, Period)}
     problems.raise_if_any(checker.order)
@@ -531,7 +638,7 @@ class _MeasurementRules:
         kpis = None if self.policy is None else self.policy.kpis_by_id
         self.lean = _LeanMeasurement(self.employee_ids, self.names, kpis)
 
-    def _overlaps(self, period: Period) -> bool:
+    def overlaps(self, period: Period) -> bool:
         found = self.overlapping.get(period.label)
         if found is None:
             found = self.within is None or period.overlaps(self.within)
@@ -545,7 +652,7 @@ class _MeasurementRules:
         gets the full check."""
         if self.within is not None:
             period = self.periods.get(row.get("period", ""))
-            if isinstance(period, Period) and not self._overlaps(period) and self.lean.fine(row):
+            if isinstance(period, Period) and not self.overlaps(period) and self.lean.fine(row):
                 return None
         return self.check(ck, line, row)
 
@@ -592,7 +699,7 @@ class _MeasurementRules:
         period = values["period"]
         if isinstance(period, Period):
             values["period"] = period.label
-        if isinstance(period, Period) and self.within is not None and not self._overlaps(period):
+        if isinstance(period, Period) and self.within is not None and not self.overlaps(period):
             # checked, then let go: no record is built, nothing is remembered
             if not any(isinstance(v, Bad) for v in values.values()) and not _fits(values):
                 ck.record(MeasurementRow, line, row, values)  # to say what is wrong

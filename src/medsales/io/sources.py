@@ -18,7 +18,7 @@ import codecs
 import csv
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Final, TypeAlias
 
 import attrs
@@ -47,6 +47,10 @@ MAX_LINE_BYTES: Final = 1 << 20
 """The longest physical line read (1 MiB): no real row comes near it."""
 
 _UTF8_BOM: Final = codecs.BOM_UTF8
+_BLOCK_BYTES: Final = 1 << 18
+"""How much of a binary CSV stream is read and decoded at once (at most MAX_LINE_BYTES)."""
+_BLOCK_CODECS: Final = frozenset({"utf-8", "gb18030"})
+"""The encodings whose bytes ``\\n`` are always line ends, read a block at a time."""
 _EXCEL_SUFFIXES: Final = (".xlsx", ".xlsm")
 
 
@@ -66,6 +70,11 @@ class RawTable:
     ``header_line`` is where the header stands. ``spreadsheet`` says that rows may stop
     short of the header (empty cells at the end) and that whole numbers in a date column
     are serial dates; ``frame`` that ``file`` is a frame's name and ``line`` its row.
+
+    ``let_go``, which a reader may set once it has read the header, says of a physical
+    line of CSV (without its line end) that it is a whole row the reader would check and
+    then let go with nothing to report: such a line is passed over without being split.
+    It must say True only where the row's full check would find nothing wrong.
     """
 
     file: str
@@ -76,6 +85,7 @@ class RawTable:
     bad_cells: set[tuple[int, int]] = attrs.Factory(set)
     spreadsheet: bool = False
     frame: bool = False
+    let_go: Callable[[str], bool] | None = None
 
 
 def _fail(file: str, message: str, *, line: int | None = None, value: object = None) -> None:
@@ -109,45 +119,143 @@ def _codec(encoding: str) -> codecs.CodecInfo:
 # --------------------------------------------------------------------------- CSV
 
 
+class _Lines:
+    """Where the reading of a CSV stands: the number of the last physical line read, the
+    first line of the row being read, and whether the next line starts a row."""
+
+    __slots__ = ("boundary", "first", "number")
+
+    def __init__(self) -> None:
+        self.number = 0
+        self.first = 1
+        self.boundary = True
+
+
 def _physical_lines(
-    handle: IO[bytes] | IO[str], file: str, encoding: str, counter: list[int]
+    handle: IO[bytes] | IO[str], file: str, encoding: str, state: _Lines, table: RawTable
 ) -> Iterator[str]:
-    """The decoded lines of a stream, ``counter[0]`` the number of the last one; the BOM
-    removed.
+    """The decoded lines of a stream, ``state.number`` the number of the last one; the BOM
+    removed. A line that starts a row and that ``table.let_go`` lets go is passed over.
 
     UTF-8 and GB18030 never use the byte ``\\n`` inside a character, so decoding line by
-    line is exact and names the line of a bad byte.
+    line is exact and names the line of a bad byte; a binary stream in either is read in
+    large blocks, each decoded at once (a block that does not decode is decoded again
+    line by line, to name the line).
     """
     codec = _codec(encoding)
     utf8 = codec.name == "utf-8"
-    number = 0
+    raw = handle.readline(MAX_LINE_BYTES + 1)
+    if not raw:
+        return
+    if len(raw) > MAX_LINE_BYTES:
+        _too_long(file, 1)
+    if isinstance(raw, bytes):
+        if raw.startswith(_UTF8_BOM):
+            raw = raw[len(_UTF8_BOM) :]
+            if not utf8:  # a UTF-8 byte order mark says the file is UTF-8
+                codec, utf8 = codecs.lookup("utf-8"), True
+        text = _decoded(raw, codec, file, 1)
+    else:
+        text = raw
+    state.number, state.first, state.boundary = 1, 1, False
+    yield text.removeprefix("\ufeff")
+    if isinstance(raw, bytes) and codec.name in _BLOCK_CODECS:
+        yield from _binary_blocks(handle, file, codec, state, table)  # type: ignore[arg-type]
+    else:
+        yield from _one_by_one(handle, file, codec, state, table)
+
+
+def _too_long(file: str, number: int) -> None:
+    _fail(
+        file,
+        f"line {number} is longer than {MAX_LINE_BYTES:,} bytes: this is not a "
+        "CSV file of appraisal data (a row is a few hundred bytes)",
+        line=number,
+    )
+
+
+def _decoded(raw: bytes, codec: codecs.CodecInfo, file: str, number: int) -> str:
+    try:
+        return codec.decode(raw)[0]
+    except UnicodeDecodeError as exc:
+        _not_decodable(file, number, raw[exc.start : exc.end], codec.name)
+        raise  # not reached: _not_decodable raises
+
+
+def _one_by_one(
+    handle: IO[bytes] | IO[str],
+    file: str,
+    codec: codecs.CodecInfo,
+    state: _Lines,
+    table: RawTable,
+) -> Iterator[str]:
+    """The lines after the first, read one at a time (text streams, other encodings)."""
+    number = state.number
     while True:
         raw = handle.readline(MAX_LINE_BYTES + 1)
         if not raw:
             return
         number += 1
         if len(raw) > MAX_LINE_BYTES:
-            _fail(
-                file,
-                f"line {number} is longer than {MAX_LINE_BYTES:,} bytes: this is not a "
-                "CSV file of appraisal data (a row is a few hundred bytes)",
-                line=number,
-            )
-        if isinstance(raw, str):
-            text = raw
-        else:
-            if number == 1 and raw.startswith(_UTF8_BOM):
-                raw = raw[len(_UTF8_BOM) :]
-                if not utf8:  # a UTF-8 byte order mark says the file is UTF-8
-                    codec, utf8 = codecs.lookup("utf-8"), True
-            try:
-                text = codec.decode(raw)[0]
-            except UnicodeDecodeError as exc:
-                _not_decodable(file, number, raw[exc.start : exc.end], codec.name)
-        if number == 1:
-            text = text.removeprefix("\ufeff")
-        counter[0] = number
+            _too_long(file, number)
+        text = raw if isinstance(raw, str) else _decoded(raw, codec, file, number)
+        state.number = number
+        if state.boundary:
+            let_go = table.let_go
+            if let_go is not None and let_go(text[:-1] if text.endswith("\n") else text):
+                continue
+            state.first, state.boundary = number, False
         yield text
+
+
+def _binary_blocks(
+    handle: IO[bytes], file: str, codec: codecs.CodecInfo, state: _Lines, table: RawTable
+) -> Iterator[str]:
+    """The lines after the first of a binary stream, read and decoded a block at a time.
+
+    Only the first line of a block can be longer than a block (it may have begun in the
+    one before), so only its length and that of the unfinished last line are checked.
+    """
+    pending = b""
+    while True:
+        block = handle.read(_BLOCK_BYTES)
+        if not block:
+            break
+        pending += block
+        end = pending.rfind(b"\n") + 1
+        if end:
+            body, pending = pending[:end], pending[end:]
+            if body.find(b"\n") + 1 > MAX_LINE_BYTES:
+                _too_long(file, state.number + 1)
+            try:
+                lines: Iterable[str] = codec.decode(body)[0].split("\n")[:-1]
+            except UnicodeDecodeError:  # decoded again line by line, to name the line
+                lines = (_decoded(b, codec, file, state.number + 1) for b in _split(body))
+            yield from _rows_of(lines, state, table, "\n")
+        if len(pending) > MAX_LINE_BYTES:
+            _too_long(file, state.number + 1)
+    if pending:
+        yield from _rows_of([_decoded(pending, codec, file, state.number + 1)], state, table, "")
+
+
+def _split(body: bytes) -> list[bytes]:
+    """The lines of a block that ends with a line end, each without it."""
+    return body[:-1].split(b"\n")
+
+
+def _rows_of(lines: Iterable[str], state: _Lines, table: RawTable, end: str) -> Iterator[str]:
+    """The lines for the CSV reader, each with ``end``; lines that start a row and that
+    ``table.let_go`` lets go are passed over."""
+    let_go = table.let_go
+    number = state.number
+    for text in lines:
+        number += 1
+        state.number = number
+        if state.boundary:
+            if let_go is not None and let_go(text):
+                continue
+            state.first, state.boundary = number, False
+        yield text + end
 
 
 def _not_decodable(file: str, line: int, bad: bytes, encoding: str) -> None:
@@ -215,26 +323,26 @@ def _csv_rows(
 ) -> Iterator[tuple[int, list[str]]]:
     """Rows of non-blank cells, each with the number of its first physical line."""
     file = table.file
-    line = [0]
-    reader = csv.reader(_physical_lines(handle, file, encoding, line), strict=True)
-    previous = 0
+    state = _Lines()
+    reader = csv.reader(_physical_lines(handle, file, encoding, state, table), strict=True)
+    strip = str.strip
     try:
         for cells in reader:
-            start, previous = previous + 1, line[0]
-            stripped = [c.strip() for c in cells]
+            state.boundary = True  # the next line the reader asks for starts a row
+            stripped = list(map(strip, cells))
             if any(stripped):
-                yield start, stripped
+                yield state.first, stripped
     except csv.Error as exc:
         reason = str(exc)
         if "unexpected end of data" in reason:
             reason = "a quoted field opened in this row is never closed"
         elif "field larger than field limit" in reason:
             reason = f"a cell is longer than {csv.field_size_limit():,} characters"
-        table.problems.append(
-            Problem(f"the file is not valid CSV: {reason}", file=file, line=previous + 1)
-        )
+        at = state.number + 1 if state.boundary else state.first
+        table.problems.append(Problem(f"the file is not valid CSV: {reason}", file=file, line=at))
     except UnicodeDecodeError as exc:  # a text stream that decodes as it is read
-        _not_decodable(file, previous + 1, exc.object[exc.start : exc.end], "utf-8")
+        at = state.number + 1 if state.boundary else state.first
+        _not_decodable(file, at, exc.object[exc.start : exc.end], "utf-8")
     except TypeError:
         _fail(
             file,
