@@ -18,6 +18,7 @@ from medsales.numbers import (
     decimal_string,
     display,
     engine_context,
+    number_text,
     quantize,
     to_decimal,
     to_fraction,
@@ -479,3 +480,16 @@ def test_fraction_is_fractions_own(n: int, d: int) -> None:
             hash(expected),
             str(expected),
         )
+
+
+@given(
+    st.fractions(max_denominator=10**12)
+    | st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+        lambda d: abs(d.adjusted()) < 200
+    )
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.sampled_from([Decimal("-0"), Decimal("0E+5"), Decimal("1E+3"), Decimal("-2.500"), 0])
+)
+def test_number_text_is_display_written_out(value: Fraction | Decimal | int) -> None:
+    """number_text's quick paths write exactly what display's digits say."""
+    assert number_text(value) == format(display(value), "f")

@@ -49,6 +49,9 @@ def fallback_chain(lang: str) -> tuple[str, ...]:
     >>> fallback_chain("fr")
     ('fr', 'en')
     """
+    known = _CHAINS.get(lang) if type(lang) is str else None
+    if known is not None:
+        return known
     if not isinstance(lang, str) or len(lang) > 100:
         raise InputError(
             f"{shown(lang, 60)} is not a language tag",
@@ -73,7 +76,14 @@ def fallback_chain(lang: str) -> tuple[str, ...]:
     unique: dict[str, str] = {}
     for tag in chain:
         unique.setdefault(tag.lower(), tag)
-    return tuple(unique.values())
+    found = tuple(unique.values())
+    if len(_CHAINS) < 1000:
+        _CHAINS[lang] = found
+    return found
+
+
+_CHAINS: dict[str, tuple[str, ...]] = {}
+"""The chains worked out so far: a language is asked for once per note read."""
 
 
 T = TypeVar("T")

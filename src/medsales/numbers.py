@@ -451,4 +451,23 @@ def number_text(value: Fraction | Decimal | int) -> str:
     >>> number_text(Fraction(2, 3)), number_text(Decimal("1E+2")), number_text(Fraction(1, 10**7))
     ('0.6666666667', '100', '0.0000001')
     """
+    if type(value) is Fraction or type(value) is int:  # from the integers, if it terminates
+        denominator = value.denominator
+        if _DISPLAY_SCALE % denominator == 0:
+            return _scaled_text(value.numerator * (_DISPLAY_SCALE // denominator))
+    elif type(value) is Decimal:  # shown as written (normalised) within the places
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -DISPLAY_PLACES:
+            return format(value.normalize(_SUM), "f") if value else "0"
     return format(display(value), "f")
+
+
+def _scaled_text(scaled: int) -> str:
+    """The text of ``scaled`` × 10^-DISPLAY_PLACES, as :func:`display` shows it."""
+    if not scaled:
+        return "0"
+    whole, part = divmod(abs(scaled), _DISPLAY_SCALE)
+    sign = "-" if scaled < 0 else ""
+    if not part:
+        return f"{sign}{whole}"
+    return f"{sign}{whole}.{part:0{DISPLAY_PLACES}d}".rstrip("0")

@@ -72,5 +72,9 @@ class Note:
     def to_dict(self) -> dict[str, object]:
         """The note as JSON-ready data: code, parameters and the English text (as written,
         for a note read back from a document)."""
-        text = self.written if self.written is not None else self.text("en")
-        return {"code": self.code, "params": self.rendered(), "text": text}
+        params = self.rendered()
+        if self.written is not None:
+            return {"code": self.code, "params": params, "text": self.written}
+        from medsales.views.messages import render
+
+        return {"code": self.code, "params": params, "text": render(self.code, params, "en")}

@@ -367,6 +367,8 @@ LABELLED: Final[Mapping[str, str]] = {
 def render(code: str, params: Mapping[str, str], lang: str, policy: Policy | None = None) -> str:
     """A note's sentence in ``lang``: outside English, method names and severities in
     words, and (given the policy) rules, KPIs and roles by their labels."""
+    if lang == "en":  # English keeps the policy's words and ids: nothing to look up
+        return MESSAGES["en"][code].format(**params)
     from medsales.labels import pick
 
     words = pick(VALUE_WORDS, lang)
