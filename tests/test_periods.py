@@ -629,3 +629,29 @@ def test_property_mean_lies_between_min_and_max(values: list[Decimal]) -> None:
     assert aggregate(values, "min") <= aggregate(values, "mean") <= aggregate(values, "max")
     assert aggregate(values, "sum") == sum(Fraction(v) for v in values)
     assert aggregate(values, "weighted_mean", [1] * len(values)) == aggregate(values, "mean")
+
+
+@given(
+    st.lists(
+        st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+            lambda d: abs(d.adjusted()) < 900 and len(d.as_tuple().digits) <= 100
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["sum", "mean"]),
+)
+def test_a_sum_of_numbers_as_written_is_the_sum_of_their_rationals(
+    values: list[Decimal], how: str
+) -> None:
+    """Decimals summed as decimals (the quick path) give the exact rational sum."""
+    total = sum((Fraction(v) for v in values), Fraction(0))
+    expected = total if how == "sum" else total / len(values)
+    assert aggregate(values, how) == expected  # type: ignore[arg-type]
+    assert aggregate([str(v) for v in values], how) == expected  # type: ignore[arg-type]
+
+
+def test_a_bad_number_among_written_ones_is_named_by_its_place() -> None:
+    with pytest.raises(InputError) as excinfo:
+        aggregate(["1", "2", "1e999999999"], "sum")
+    assert excinfo.value.path == "values[2]"

@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
 
 from medsales.errors import InputError, PeriodError, shown
-from medsales.numbers import Number, to_decimal
+from medsales.numbers import Number, exact_sum, to_decimal
 
 __all__ = [
     "AGGREGATIONS",
@@ -637,6 +637,13 @@ def aggregate(
             value=how,
             expected=" | ".join(AGGREGATIONS),
         )
+    values = list(values)
+    if how in ("sum", "mean") and values and not any(isinstance(v, Fraction) for v in values):
+        # numbers as written (a period's measurements): summed exactly as decimals, one
+        # rational at the end instead of one per value
+        written = (to_decimal(v, path=f"values[{i}]") for i, v in enumerate(values))
+        total = Fraction(exact_sum(written))
+        return total if how == "sum" else total / len(values)
     exact = [_exact(v, f"values[{i}]") for i, v in enumerate(values)]
     if not exact:
         raise InputError(

@@ -471,3 +471,20 @@ def test_row_order_never_changes_the_document(seed: int) -> None:
         policy, employee_id="E1", employees=employees, measurements=shuffled, period="2026-Q3"
     )
     assert first.to_json() == second.to_json()
+
+
+def test_row_periods_are_remembered_per_period_and_errors_stay_located() -> None:
+    """A label read once is not read again, but what it means depends on the appraised
+    period, and a straddling label is an error at every row that has it."""
+    from medsales import Period, default_policy
+    from medsales.engine.periodic import row_period
+
+    policy = default_policy()
+    q3, year = Period.parse("2026-Q3"), Period.parse("2026")
+    assert row_period(policy, "2026-08", q3, "m[0].period") == Period.parse("2026-08")
+    assert row_period(policy, "2026-08", Period.parse("2026-Q4"), "m[1].period") is None
+    assert row_period(policy, "2026-Q3", year, "m[2].period") == q3
+    for index in (3, 4):
+        with pytest.raises(InputError) as excinfo:
+            row_period(policy, "2026", q3, f"m[{index}].period")
+        assert excinfo.value.path == f"m[{index}].period"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 from pydantic import BaseModel, ValidationError
@@ -35,8 +36,8 @@ from medsales.errors import (
     format_path,
     shown,
 )
-from medsales.numbers import MAX_ID, check_text, display, engine_context
-from medsales.periods import Period, active_share, aggregate
+from medsales.numbers import MAX_ID, check_text, display, engine_context, exact_sum
+from medsales.periods import Aggregation, Period, active_share, aggregate
 from medsales.policy.document import require_policy
 from medsales.policy.models import GoalsDerive, Incident, Policy
 from medsales.policy.records import Employee, Goal, MeasurementRow
@@ -209,7 +210,25 @@ class PeriodRow:
 
 def row_period(policy: Policy, label: str, period: Period, path: str) -> Period | None:
     """A row's period read in the policy's calendar: None when it lies outside ``period``;
-    an error when it straddles it."""
+    an error when it straddles it. Labels read without error are remembered."""
+    key = (label, policy.fiscal_year_start, policy.fiscal_year_named_by, period)
+    known = _ROW_PERIODS.get(key, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known  # type: ignore[return-value]
+    found = _row_period(policy, label, period, path)
+    if len(_ROW_PERIODS) >= 10_000:
+        _ROW_PERIODS.clear()
+    _ROW_PERIODS[key] = found
+    return found
+
+
+_UNKNOWN: Final = object()
+_ROW_PERIODS: dict[tuple[str, int, str, Period], Period | None] = {}
+"""Labels of rows read, per calendar and appraised period: a period's rows share a few
+labels."""
+
+
+def _row_period(policy: Policy, label: str, period: Period, path: str) -> Period | None:
     try:
         found = Period.parse(
             label,
@@ -318,7 +337,7 @@ def resolve_rows(policy: Policy, kpi_id: str, rows: list[PeriodRow], span: RoleS
                     expected="a weight ≥ 0",
                 )
         weights = [r.row.weight for r in applicable if r.row.weight is not None]
-    actual = aggregate(
+    actual = _aggregate(
         [r.row.actual for r in applicable if r.row.actual is not None],
         kpi.aggregation,
         weights,
@@ -333,14 +352,15 @@ def resolve_rows(policy: Policy, kpi_id: str, rows: list[PeriodRow], span: RoleS
         )
     target: Fraction | None = None
     if with_target:
-        targets: list[Fraction] = []
+        targets: list[Decimal | Fraction] = []
         for r in with_target:
             assert r.row.target is not None
-            value = Fraction(r.row.target)
-            if kpi.aggregation == "sum":
+            value: Decimal | Fraction = r.row.target
+            within = span.start <= r.period.start and r.period.end <= span.end
+            if kpi.aggregation == "sum" and not within:  # (a row within the span: share 1)
                 share = active_share(r.period, span.start, span.end, policy.proration)
                 if share != 1:
-                    prorated = value * share
+                    prorated = Fraction(value) * share
                     notes.append(
                         Note.of(
                             "prorated",
@@ -352,8 +372,19 @@ def resolve_rows(policy: Policy, kpi_id: str, rows: list[PeriodRow], span: RoleS
                     )
                     value = prorated
             targets.append(value)
-        target = aggregate(targets, kpi.aggregation, weights)
+        target = _aggregate(targets, kpi.aggregation, weights)
     return Resolved(actual=actual, target=target, notes=tuple(notes))
+
+
+def _aggregate(
+    values: list[Decimal | Fraction], how: Aggregation, weights: list[Decimal] | None
+) -> Fraction:
+    """:func:`~medsales.periods.aggregate` of a KPI's rows; the numbers of records, checked
+    against SPEC §21's limits when each record was made, are summed as they are."""
+    if how in ("sum", "mean") and values and all(type(v) is Decimal for v in values):
+        total = Fraction(exact_sum(values))  # type: ignore[arg-type]
+        return total if how == "sum" else total / len(values)
+    return aggregate(values, how, weights)
 
 
 def _overlaps(period: Period, span: RoleSpan) -> bool:
