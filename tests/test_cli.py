@@ -159,3 +159,22 @@ def test_profile_names_are_the_checks_profiles() -> None:
     from medsales.cli.policy import PROFILE_NAMES
 
     assert sorted(PROFILE_NAMES) == sorted(PROFILES)
+
+
+def test_the_console_command_collects_cycles_less_often(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command's process (not a caller of ``main``) raises the collector's thresholds:
+    a large input makes millions of objects, none of them in a cycle."""
+    import gc
+
+    import medsales.cli as cli
+
+    set_to: list[tuple[int, ...]] = []
+    monkeypatch.setattr(gc, "set_threshold", lambda *t: set_to.append(t))
+    monkeypatch.setattr(sys, "argv", ["medsales", "--version"])
+    with pytest.raises(SystemExit) as exited:
+        cli.entry()
+    assert exited.value.code == 0
+    assert set_to == [(50_000, 20, 20)]
+    assert capsys.readouterr().out.startswith("medsales ")

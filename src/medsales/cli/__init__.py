@@ -7,9 +7,11 @@ usage. Nothing in the library imports this package.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
+from typing import Final
 
 from medsales.__about__ import __version__
 from medsales.cli import appraise, demo, history, policy, review, targets
@@ -46,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_GC_THRESHOLDS: Final = (50_000, 20, 20)
+"""Objects allocated before a young collection (the default is 700), and how many
+collections of one generation before the next older one (10 and 10)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -78,7 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:  # pragma: no cover - exercised through the console script
-    """Console-script entry point; a closed pipe (``medsales demo | head``) ends quietly."""
+    """Console-script entry point; a closed pipe (``medsales demo | head``) ends quietly.
+
+    The process ends with the command, so the cycle collector is set to run less often:
+    a large input makes millions of records, numbers and results, none of them in a
+    cycle, and at the default thresholds collecting them over and over took about a tenth
+    of the time of ``medsales appraise`` on 68,000 people.
+    """
+    gc.set_threshold(*_GC_THRESHOLDS)
     try:
         code = main()
         sys.stdout.flush()
