@@ -152,6 +152,9 @@ _CELL_MODEL_COLUMN: Final[Mapping[type[BaseModel], str]] = {
 """The column a record's whole-row validator speaks about."""
 
 _IDS: Final = frozenset({"employee_id", "rater_id", "manager_id"})
+_PLAIN_NUMBER: Final = re.compile(r"(-?)\d{1,50}(?:\.\d{1,49})?", re.ASCII)
+"""A number as most cells write it, which :func:`to_decimal` always reads as
+``Decimal(cell)`` (fewer digits than its limit, no exponent, no spaces)."""
 MAX_PROBLEMS: Final = 1000
 """How many problems are listed before the rest are counted ("and N more")."""
 
@@ -382,7 +385,8 @@ class Checker:
                 return self.add(line, column, cell, f"empty cell: {column} is required")
             return None
         try:
-            value = to_decimal(cell, path=column)
+            plain = _PLAIN_NUMBER.fullmatch(cell)
+            value = Decimal(cell) if plain is not None else to_decimal(cell, path=column)
         except MedsalesError as exc:
             if exc.expected and exc.expected.startswith("at most"):  # SPEC §21's limits
                 return self.add(line, column, cell, exc.message)

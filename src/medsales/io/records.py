@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from medsales.cohort.organisation import manager_cycles
 from medsales.errors import DataFileError, InputError, MedsalesError, Problem, wrong_type
 from medsales.io.cells import (
+    _PLAIN_NUMBER,
     COLUMNS,
     FALSE_WORDS,
     MAX_PROBLEMS,
@@ -67,9 +68,6 @@ _R = TypeVar("_R", bound=BaseModel)
 _WIDE_TARGET: Final = re.compile(r"(.+?)\s*(?:\.target|\.目标值|\.目標值|目标值|目標值)", re.I)
 _ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _EMPLOYEE_ID_MAX: Final = 200  # as policy.records.EmployeeId
-_PLAIN_NUMBER: Final = re.compile(r"(-?)\d{1,50}(?:\.\d{1,49})?", re.ASCII)
-"""A number as most cells write it, which :func:`to_decimal` always accepts (fewer digits
-than its limit, no exponent, no spaces): the rows of other periods skip the conversion."""
 _ID_MAX: Final = 100  # as policy.base.Id
 
 
@@ -245,6 +243,7 @@ class _LineLetGo:
 
     line: re.Pattern[str]
     rules: _MeasurementRules
+    groups: tuple[int, ...] = ()
     gone: dict[str, bool] = attrs.Factory(dict)
     kpis: dict[str, int] = attrs.Factory(dict)
     words: dict[str, bool | None] = attrs.Factory(dict)
@@ -262,15 +261,15 @@ class _LineLetGo:
             return None
         absent = "".join(f"(?P<{c}>)" for c in _LINE_CELLS if c not in columns)
         line = ",".join(f"(?P<{c}>{_LINE_CELLS[c]})" for c in columns)
-        return cls(re.compile(rf"{absent}{line},*\r?"), rules)
+        pattern = re.compile(rf"{absent}{line},*\r?")
+        names = ("employee_id", "period", "kpi", "actual", "weight", "applicable")
+        return cls(pattern, rules, tuple(pattern.groupindex[n] for n in names))
 
     def __call__(self, line: str) -> bool:
         match = self.line.fullmatch(line)
         if match is None:
             return False
-        employee, period, kpi, actual, weight, word = match.group(
-            "employee_id", "period", "kpi", "actual", "weight", "applicable"
-        )
+        employee, period, kpi, actual, weight, word = match.group(*self.groups)
         gone = self.gone.get(period)
         if gone is None:
             gone = self._gone(period)
