@@ -211,7 +211,7 @@ class PeriodRow:
 def row_period(policy: Policy, label: str, period: Period, path: str) -> Period | None:
     """A row's period read in the policy's calendar: None when it lies outside ``period``;
     an error when it straddles it. Labels read without error are remembered."""
-    key = (label, policy.fiscal_year_start, policy.fiscal_year_named_by, period)
+    key = (label, policy.fiscal_year_start, policy.fiscal_year_named_by, period.start, period.end)
     known = _ROW_PERIODS.get(key, _UNKNOWN)
     if known is not _UNKNOWN:
         return known  # type: ignore[return-value]
@@ -223,7 +223,7 @@ def row_period(policy: Policy, label: str, period: Period, path: str) -> Period 
 
 
 _UNKNOWN: Final = object()
-_ROW_PERIODS: dict[tuple[str, int, str, Period], Period | None] = {}
+_ROW_PERIODS: dict[tuple[str, int, str, dt.date, dt.date], Period | None] = {}
 """Labels of rows read, per calendar and appraised period: a period's rows share a few
 labels."""
 
@@ -286,10 +286,15 @@ def group_rows(
     given); straddling, duplicate or overlapping rows, rows of unknown KPIs and rows of
     derived KPIs are errors."""
     grouped: dict[str, dict[str, list[PeriodRow]]] = {}
+    checked: dict[tuple[str, str], Period | None] = {}  # KPI and label: checked once
     for i, row in rows:
         if employee_id is not None and row.employee_id != employee_id:
             continue
-        found = measurement_period(policy, i, row, period)
+        key = (row.kpi, row.period)
+        if key in checked:
+            found = checked[key]
+        else:
+            found = checked[key] = measurement_period(policy, i, row, period)
         if found is not None:
             grouped.setdefault(row.employee_id, {}).setdefault(row.kpi, []).append(
                 PeriodRow(i, found, row)
