@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import BASE, build
-from medsales import InputError, appraise_cohort, calibrate, default_policy
+from medsales import InputError, MedsalesError, appraise_cohort, calibrate, default_policy
 from medsales.cohort import apply_distribution, distribution_counts
 
 ONE_TO_ONE = {"type": "linear", "multiplier": 1}
@@ -443,3 +443,21 @@ def test_ratings_of_several_rating_periods_are_rated_per_period_then_aggregated(
     # Q3: (5×10 + 4×60)/70 = 29/7; Q4: (5×10 + 2×60)/70 = 17/7; mean = 23/7
     assert line.actual == Fraction(23, 7)
     assert "mean of 2 rows (2026-Q3, 2026-Q4)" in result.appraisal("A").explain()
+
+
+@pytest.mark.parametrize(
+    ("bad", "path"),
+    [
+        ({"kpi": "revenue"}, "measurements[2].kpi"),
+        ({"period": "2026"}, "measurements[2].period"),  # straddles the quarter
+    ],
+)
+def test_a_bad_row_after_good_ones_of_the_same_label_is_named_by_its_place(
+    bad: dict[str, str], path: str
+) -> None:
+    """KPIs and period labels are checked once each, but a bad row is still an error
+    at its own index, whatever rows of the same label came before."""
+    measurements = [*rows([50, 60]), {**rows([70])[0], "employee_id": "E02", **bad}]
+    with pytest.raises(MedsalesError) as excinfo:
+        appraise_cohort(policy(), employees=roster(3), measurements=measurements, period="2026-Q3")
+    assert excinfo.value.path == path

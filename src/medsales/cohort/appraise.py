@@ -505,11 +505,19 @@ class _RowCheck:
     period: Period
     known: Mapping[str, Any]
     labels: set[str] = attrs.field(factory=set)
+    checked: dict[tuple[str, str], bool] = attrs.field(factory=dict)
+    """Per KPI and period label of the measurements, checked once: whether it is of the
+    period."""
 
     def measurement(self, i: int, row: MeasurementRow) -> bool:
         _check_known(self.known, row.employee_id, f"measurements[{i}].employee_id")
         self.labels.add(row.period)
-        return measurement_period(self.policy, i, row, self.period) is not None
+        key = (row.kpi, row.period)
+        found = self.checked.get(key)
+        if found is None:
+            found = measurement_period(self.policy, i, row, self.period) is not None
+            self.checked[key] = found
+        return found
 
     def survey(self, i: int, row: SurveyResponse) -> bool:
         _check_known(self.known, row.employee_id, f"surveys[{i}].employee_id")
