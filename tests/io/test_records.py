@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medsales import DataFileError, Period, default_policy
+from medsales import DataFileError, MeasurementRow, Period, default_policy
 from medsales.errors import MedsalesError
 from medsales.io.records import _PLAIN_NUMBER, _LeanMeasurement
 from medsales.numbers import to_decimal
@@ -68,6 +68,10 @@ LINES = st.sampled_from(
         "E2,2026-02,new_customers,-3.5,4,,true",
         "E3,2026-01,complaint_resolution_days,2,3,12,",  # a weighted mean with its weight
         "E1,2026-08,sales_revenue,100,120,,",  # a row of the period, kept
+        "E2,2026-08,sales_revenue,5,6,,",
+        "E3,2026-08,complaint_resolution_days,2,3,12,",
+        "E3,2026-09,complaint_resolution_days,2,3,,",  # of the period, without a weight
+        "E2,2026-08,new_customers,,,,false",
         "E1,2026-01,sales_revenue,,120,,no",  # not applicable: no actual needed
         "E9,2026-01,sales_revenue,1,1,,",  # unknown employee
         "E1,2026-01,revenue,1,1,,",  # unknown KPI
@@ -92,7 +96,14 @@ LINES = st.sampled_from(
 )
 
 
-def _read(text: str, *, quick: bool, stream: bool, within: Period | None = Q3) -> object:
+def _read(
+    text: str,
+    *,
+    quick: bool,
+    stream: bool,
+    within: Period | None = Q3,
+    roster: frozenset[str] | None = ROSTER,
+) -> object:
     """The records, or the problems, of a measurements file read with or without the
     line check (from a path: read in blocks; or from a text stream: line by line)."""
     from medsales.io import records
@@ -107,10 +118,10 @@ def _read(text: str, *, quick: bool, stream: bool, within: Period | None = Q3) -
     original = records._LineLetGo.of
     try:
         if not quick:
-            records._LineLetGo.of = classmethod(lambda cls, h, r: None)  # type: ignore[assignment]
+            records._LineLetGo.of = classmethod(lambda cls, *a: None)  # type: ignore[assignment]
         table = records.open_table(source, "measurements", name="m.csv")  # type: ignore[arg-type]
         try:
-            read = records.measurements_of(table, POLICY, ROSTER, within=within)
+            read = records.measurements_of(table, POLICY, roster, within=within)
         except DataFileError as exc:
             return [(p.line, p.column, p.message, p.value) for p in exc.problems or ()]
         return (read.records, sorted(p.label for p in read.periods))
@@ -143,20 +154,45 @@ def test_a_bad_row_after_lines_let_go_is_found_at_its_line() -> None:
         assert [(p[0], p[1]) for p in problems] == [(30_002, column)]  # type: ignore[attr-defined]
 
 
-def test_rows_of_other_periods_are_passed_over_unsplit() -> None:
+def test_plain_rows_are_let_go_or_kept_unsplit() -> None:
     """The quick line check does say True for the plain rows of other periods (else the
-    block reading would gain nothing), once their period has been read in full."""
+    block reading would gain nothing) and keeps the records of rows of the period, once
+    their period has been read in full."""
     from medsales.io import records
 
     rules = records._MeasurementRules(POLICY, ROSTER, records.Names.of("KPI", POLICY.kpis), Q3)
-    let_go = records._LineLetGo.of(HEADER.split(","), rules)
+    checker = records.Checker("m.csv", records.Problems("m.csv"))
+    kept: list[object] = []
+    let_go = records._LineLetGo.of(HEADER.split(","), rules, checker, kept)  # type: ignore[arg-type]
     assert let_go is not None
     line = "E1,2026-01,sales_revenue,100,120,,"
-    assert not let_go(line)  # 2026-01 not read yet
+    assert not let_go(line, 2)  # 2026-01 not read yet
     rules.periods["2026-01"] = Period.parse("2026-01")
     rules.periods["2026-08"] = Period.parse("2026-08")
-    assert let_go(line)
-    assert let_go("E3,2026-01,complaint_resolution_days,2,3,12,no")
-    assert not let_go("E1,2026-08,sales_revenue,100,120,,")  # of the period: kept
-    assert not let_go("E1,2026-01,complaint_resolution_days,2,3,,")
-    assert records._LineLetGo.of(["employee_id", "period", "sales_revenue"], rules) is None
+    assert let_go(line, 3)
+    assert let_go("E3,2026-01,complaint_resolution_days,2,3,12,no", 4)
+    assert not let_go("E1,2026-01,complaint_resolution_days,2,3,,", 5)
+    assert kept == []
+    assert let_go("E1,2026-08,sales_revenue,100,120,,", 6)  # of the period: kept
+    assert not let_go("E1,2026-08,sales_revenue,100,120,,", 7)  # a repeat: read in full
+    assert kept == [
+        MeasurementRow(
+            employee_id="E1", period="2026-08", kpi="sales_revenue", actual=100, target=120
+        )
+    ]
+    assert rules.seen == {("E1", "sales_revenue", Period.parse("2026-08")): 6}
+    assert (
+        records._LineLetGo.of(["employee_id", "period", "sales_revenue"], rules, checker, [])
+        is None
+    )
+
+
+def test_the_demo_measurements_read_with_lines_let_go_give_the_same_records() -> None:
+    from medsales.catalog import demo_file_text
+
+    text = demo_file_text("measurements")
+    q4 = Period.parse("2026-Q4")
+    quick = _read(text, quick=True, stream=False, within=q4, roster=None)
+    assert quick == _read(text, quick=False, stream=False, within=q4, roster=None)
+    assert isinstance(quick, tuple)
+    assert len(quick[0]) > 100

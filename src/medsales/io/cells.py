@@ -462,11 +462,15 @@ class Checker:
             return None
         if failed:
             return None
-        # Records are frozen, so the set of the fields given never changes: one set per
-        # shape of row is shared instead of a set per record (half a record's memory,
-        # which matters for the million rows of a large file's period).
+        return self.shared(record)
+
+    def shared(self, record: _R) -> _R:
+        """The record, its set of the fields given shared with the records of the same
+        shape: records are frozen, so the set never changes, and one set per shape of row
+        instead of a set per record is half a record's memory (which matters for the
+        million rows of a large file's period)."""
         fields = record.__pydantic_fields_set__
-        shared = self.fields_sets.setdefault((model, frozenset(fields)), fields)
+        shared = self.fields_sets.setdefault((type(record), frozenset(fields)), fields)
         object.__setattr__(record, "__pydantic_fields_set__", shared)
         return record
 

@@ -17,12 +17,13 @@ import datetime as dt
 import itertools
 import os
 import re
+import sys
 from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import Decimal
 from typing import Final, TypeVar
 
 import attrs
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from medsales.cohort.organisation import manager_cycles
 from medsales.errors import DataFileError, InputError, MedsalesError, Problem, wrong_type
@@ -235,21 +236,31 @@ labels without spaces, plain numbers (as :data:`_PLAIN_NUMBER`; a weight not neg
 
 @attrs.define
 class _LineLetGo:
-    """The quick check of a row of another period on its line as written, before it is
-    split into cells: True only for a line whose cells are as :data:`_LINE_CELLS` writes
-    them (so that the CSV reader would find them as written and strip nothing) and that
-    :meth:`_LeanMeasurement.fine` passes, with a period already read and outside the one
-    appraised. Any other line is read, checked and reported as before."""
+    """The quick check of a measurement row on its line as written, before it is split
+    into cells, for a line whose cells are as :data:`_LINE_CELLS` writes them (so that
+    the CSV reader would find them as written and strip nothing), whose period has been
+    read already and whose cells pass :meth:`_LeanMeasurement.fine` (the checks the full
+    check makes of each cell): a row of another period is let go; a row of the period
+    becomes its record, appended to ``kept``, unless the model refuses it or it repeats
+    a row. Any other line is read, checked and reported by the full check, as before."""
 
     line: re.Pattern[str]
     rules: _MeasurementRules
+    checker: Checker
+    kept: list[BaseModel]
     groups: tuple[int, ...] = ()
     gone: dict[str, bool] = attrs.Factory(dict)
-    kpis: dict[str, int] = attrs.Factory(dict)
+    kpis: dict[str, tuple[int, str]] = attrs.Factory(dict)
     words: dict[str, bool | None] = attrs.Factory(dict)
 
     @classmethod
-    def of(cls, header: list[str] | None, rules: _MeasurementRules) -> _LineLetGo | None:
+    def of(
+        cls,
+        header: list[str] | None,
+        rules: _MeasurementRules,
+        checker: Checker,
+        kept: list[BaseModel],
+    ) -> _LineLetGo | None:
         """For a long measurements file's header (None for a wide one)."""
         from medsales.io.cells import canonical_column
 
@@ -262,58 +273,101 @@ class _LineLetGo:
         absent = "".join(f"(?P<{c}>)" for c in _LINE_CELLS if c not in columns)
         line = ",".join(f"(?P<{c}>{_LINE_CELLS[c]})" for c in columns)
         pattern = re.compile(rf"{absent}{line},*\r?")
-        names = ("employee_id", "period", "kpi", "actual", "weight", "applicable")
-        return cls(pattern, rules, tuple(pattern.groupindex[n] for n in names))
+        groups = tuple(pattern.groupindex[n] for n in _LINE_CELLS)
+        return cls(pattern, rules, checker, kept, groups)
 
-    def __call__(self, line: str) -> bool:
+    def __call__(self, line: str, number: int) -> bool:
+        """Whether the line is done with: let go, or kept as its record."""
         match = self.line.fullmatch(line)
         if match is None:
             return False
-        employee, period, kpi, actual, weight, word = match.group(*self.groups)
-        gone = self.gone.get(period)
+        employee, label, kpi, actual, target, weight, word = match.group(*self.groups)
+        gone = self.gone.get(label)
         if gone is None:
-            gone = self._gone(period)
-        if not gone:
-            return False
+            if not isinstance(self.rules.periods.get(label), Period):
+                return False  # not read yet (or not a period): the full check reads it
+            gone = self._gone(label)
         rules = self.rules
         if rules.employee_ids is not None and employee not in rules.employee_ids:
             return False
-        kind = self.kpis.get(kpi)
-        if kind is None:
-            kind = self._kpi(kpi)
+        kind, kpi_id = self.kpis.get(kpi) or self._kpi(kpi)
         applicable = self.words.get(word)
         if applicable is None and word not in self.words:
             applicable = self._word(word)
         if not kind or applicable is None:
             return False
-        return not applicable or (bool(actual) and (kind == 1 or bool(weight)))
+        if applicable and not (actual and (kind == 1 or weight)):
+            return False
+        if gone:
+            return True
+        return self._keep(number, employee, label, kpi_id, actual, target, weight, applicable)
+
+    def _keep(
+        self,
+        number: int,
+        employee: str,
+        label: str,
+        kpi: str,
+        actual: str,
+        target: str,
+        weight: str,
+        applicable: bool,
+    ) -> bool:
+        """The record of a row of the period, as the full check makes it; False (and
+        nothing kept or reported) when the model refuses it or it repeats a row, for the
+        full check to say what is wrong."""
+        period = self.rules.periods[label]
+        assert isinstance(period, Period)  # read (see __call__)
+        data: dict[str, object] = {
+            "employee_id": sys.intern(employee),
+            "period": period.label,
+            "kpi": kpi,
+        }
+        if actual:
+            data["actual"] = Decimal(actual)  # a plain number (_LINE_CELLS)
+        if target:
+            data["target"] = Decimal(target)
+        if weight:
+            data["weight"] = Decimal(weight)
+        data["applicable"] = applicable
+        key = (employee, kpi, period)
+        if key in self.rules.seen:
+            return False
+        try:
+            record = MeasurementRow.model_validate(data)
+        except ValidationError:
+            return False
+        self.rules.seen[key] = number
+        self.kept.append(self.checker.shared(record))
+        return True
 
     def _gone(self, label: str) -> bool:
-        """Whether rows of the period ``label`` are let go; not cached until it is read."""
-        period = self.rules.periods.get(label)
-        if not isinstance(period, Period):
-            return False
+        """Whether rows of the period ``label`` (read already) are let go."""
+        period = self.rules.periods[label]
+        assert isinstance(period, Period)
         gone = not self.rules.overlaps(period)
         if len(self.gone) < 10_000:
             self.gone[label] = gone
         return gone
 
-    def _kpi(self, cell: str) -> int:
+    def _kpi(self, cell: str) -> tuple[int, str]:
         """0: not a KPI (or in doubt); 1: a KPI; 2: a KPI whose applicable rows need a
-        weight (a weighted mean)."""
+        weight (a weighted mean); with the KPI's id."""
         lean = self.rules.lean
-        kind = 0
+        kind, found = 0, cell
         if lean._kpi(cell):
             kind = 1
-            if lean.kpis is not None and lean.names is not None:
-                found = lean.names.resolve(cell)
-                if not isinstance(found, str):
+            if lean.names is not None:
+                resolved = lean.names.resolve(cell)
+                if not isinstance(resolved, str):
                     kind = 0
-                elif lean.kpis[found].aggregation == "weighted_mean":
-                    kind = 2
+                else:
+                    found = resolved
+                    if lean.kpis is not None and lean.kpis[found].aggregation == "weighted_mean":
+                        kind = 2
         if len(self.kpis) < 10_000:
-            self.kpis[cell] = kind
-        return kind
+            self.kpis[cell] = (kind, found)
+        return kind, found
 
     def _word(self, cell: str) -> bool | None:
         """Whether an ``applicable`` cell says true, or false; None: neither."""
@@ -611,9 +665,11 @@ def measurements_of(
         table, "measurements", problems, required=required, wide_names=names
     )
     rules = _MeasurementRules(policy, employee_ids, names, within)
+    out = Read()
     if within is not None and not table.frame and not table.spreadsheet:
-        table.let_go = _LineLetGo.of(table.header, rules)
-    out = Read([r for _, r in _each(checker, rows, rules.check_or_let_go)])
+        table.let_go = _LineLetGo.of(table.header, rules, checker, out.records)
+    for _, record in _each(checker, rows, rules.check_or_let_go):
+        out.records.append(record)  # after the records kept from lines before its own
     out.periods = {p for p in rules.periods.values() if isinstance(p, Period)}
     problems.raise_if_any(checker.order)
     return out

@@ -72,9 +72,10 @@ class RawTable:
     are serial dates; ``frame`` that ``file`` is a frame's name and ``line`` its row.
 
     ``let_go``, which a reader may set once it has read the header, says of a physical
-    line of CSV (without its line end) that it is a whole row the reader would check and
-    then let go with nothing to report: such a line is passed over without being split.
-    It must say True only where the row's full check would find nothing wrong.
+    line of CSV (without its line end) and its number that it is a whole row the reader
+    is done with (checked and let go, or kept) with nothing to report: such a line is
+    passed over without being split. It must say True only where the row's full check
+    would find nothing wrong.
     """
 
     file: str
@@ -85,7 +86,7 @@ class RawTable:
     bad_cells: set[tuple[int, int]] = attrs.Factory(set)
     spreadsheet: bool = False
     frame: bool = False
-    let_go: Callable[[str], bool] | None = None
+    let_go: Callable[[str, int], bool] | None = None
 
 
 def _fail(file: str, message: str, *, line: int | None = None, value: object = None) -> None:
@@ -202,7 +203,7 @@ def _one_by_one(
         state.number = number
         if state.boundary:
             let_go = table.let_go
-            if let_go is not None and let_go(text[:-1] if text.endswith("\n") else text):
+            if let_go is not None and let_go(text[:-1] if text.endswith("\n") else text, number):
                 continue
             state.first, state.boundary = number, False
         yield text
@@ -252,7 +253,7 @@ def _rows_of(lines: Iterable[str], state: _Lines, table: RawTable, end: str) -> 
         number += 1
         state.number = number
         if state.boundary:
-            if let_go is not None and let_go(text):
+            if let_go is not None and let_go(text, number):
                 continue
             state.first, state.boundary = number, False
         yield text + end
