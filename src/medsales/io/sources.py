@@ -6,10 +6,11 @@ of the file, the header cells as written and an iterator of ``(line, cells)`` wi
 cell already text. Nothing here knows what the columns mean (:mod:`medsales.io.cells`
 does) or which records they make (:mod:`medsales.io.records`).
 
-Rows are read one at a time, so memory stays bounded by the rows the caller keeps. A line
-longer than :data:`MAX_LINE_BYTES` is refused (a file of zeros such as ``/dev/zero`` is
-refused after reading that many bytes), and so is text that the encoding cannot decode,
-naming the file, the line and what to pass instead.
+Rows are read one at a time (a binary CSV stream from blocks of text), so memory stays
+bounded by the rows the caller keeps. A line longer than :data:`MAX_LINE_BYTES` is refused
+(a file of zeros such as ``/dev/zero`` is refused after reading a block more than that
+many bytes), and so is text that the encoding cannot decode, naming the file, the line
+and what to pass instead.
 """
 
 from __future__ import annotations
