@@ -13,7 +13,7 @@ pd = pytest.importorskip("pandas")
 np = pytest.importorskip("numpy")
 
 import medsales  # noqa: E402
-from builders import SHEET, build  # noqa: E402
+from builders import SHEET, build, one_line  # noqa: E402
 from medsales import InputError  # noqa: E402
 from medsales.engine.batch import score_many  # noqa: E402
 from medsales.engine.columnar import score_frame  # noqa: E402
@@ -334,3 +334,21 @@ def test_a_curve_whose_constants_overflow_int64_goes_to_the_exact_engine() -> No
     want = medsales.score_many(policy, role="sales_representative", measurements=rows)
     assert list(got["score"]) == [s.score for s in want]
     assert list(got["grade"]) == [s.grade for s in want]
+
+
+def test_a_maximum_score_beyond_int64_in_a_patterns_units_goes_to_score_many() -> None:
+    # the slope 0.01 / 7.1 makes the common denominator large: max_score in its units
+    # would pass 2**63 and wrap around (every row then read as incomplete)
+    curve = {
+        "type": "piecewise",
+        "points": [[0, 0], [Decimal("7.1"), Decimal("0.01")], [Decimal("36.1"), 1], [142, 2]],
+    }
+    policy = one_line(curve, max_score=Decimal("42.3"), line={"missing": "zero"})
+    frame = pd.DataFrame({"sales": pd.Series([None, 5.0, 200.0, 36.1], dtype=object)})
+    got = assert_same(policy, "rep", frame, ["sales"])
+    assert list(got["score"]) == [
+        Decimal("0.00"),
+        Decimal("0.01"),
+        Decimal("2.00"),
+        Decimal("1.00"),
+    ]

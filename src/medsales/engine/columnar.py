@@ -496,7 +496,12 @@ def _vectorised(
     below = hi <= 0
     lo, hi = np.where(below, 0, lo), np.where(below, 0, hi)
     if policy.max_score is not None:
-        top = _units(policy.max_score, k.unit) * scale
+        # max_score in each pattern's units, in Python integers: a pattern whose common
+        # denominator would take it beyond int64 leaves its rows to score_many
+        tops = [_units(policy.max_score, k.unit) * d for d in common.tolist()]
+        fits = np.array([t < _SAFE for t in tops], dtype=np.bool_)
+        k.bad |= ~fits[inverse]
+        top = np.array([t if t < _SAFE else 0 for t in tops], dtype=np.int64)[inverse]
         k.bad |= (lo < top) & (hi > top)
         over = lo >= top
         lo, hi = np.where(over, top, lo), np.where(over, top, hi)
