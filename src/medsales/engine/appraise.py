@@ -135,12 +135,14 @@ def appraise(
         employee_id=employee_id,
         period=within,
     )
+    if not _plain(resolved):
+        return explain()  # only the exact engine reads these (and names what it refuses)
     first: Callable[[], Known | None]
     if not read and _accepted(policy, role, resolved):
         # nothing the exact engine could refuse: the score too is worked out when read
         first = functools.partial(_score_later, policy, role, resolved, within)
     else:
-        known = _score_first(policy, role, measurements, read, within)
+        known = _score_first(policy, role, _row(resolved), read, within)
         if known is None:
             return explain()  # raises, where the exact engine refuses the appraisal
         first = functools.partial(_given, known)
@@ -156,6 +158,22 @@ def appraise(
 
 def _given(known: Known) -> Known:
     return known
+
+
+def _plain(measurements: Mapping[str, Resolved]) -> bool:
+    """Whether every measurement read holds finite exact numbers (Decimal, Fraction, int)
+    or None, and a bool ``applicable``: a Resolved given directly may hold anything else
+    (NaN, an infinity, a float, text), which the batch path must not see first."""
+    for m in measurements.values():
+        values: tuple[object, ...] = (m.applicable, m.actual, m.target)
+        if type(values[0]) is not bool:
+            return False
+        for value in values[1:]:
+            if value is None or type(value) in (Fraction, int):
+                continue
+            if type(value) is not Decimal or not value.is_finite():
+                return False
+    return True
 
 
 def _accepted(policy: Policy, role: str, measurements: Mapping[str, Resolved]) -> bool:
@@ -189,6 +207,12 @@ def _score_later(
 ) -> Known | None:
     """:func:`_score_first` on the measurements as read (not the caller's mapping, which
     may have changed since), for an appraisal without incidents."""
+    return _score_first(policy, role, _row(measurements), (), period)
+
+
+def _row(measurements: Mapping[str, Resolved]) -> dict[str, Any]:
+    """The measurements as read, as a row for the batch path: never the caller's mapping
+    read a second time (it may give something else, or have changed)."""
     row: dict[str, Any] = {}
     for kpi, m in measurements.items():
         if not m.applicable:
@@ -197,7 +221,7 @@ def _score_later(
             row[kpi] = m.actual
         else:
             row[kpi] = {"actual": m.actual, "target": m.target}
-    return _score_first(policy, role, row, (), period)
+    return row
 
 
 _NOT_APPLICABLE: Final = MappingProxyType({"applicable": False})
