@@ -165,10 +165,18 @@ def _plain(measurements: Mapping[str, Resolved]) -> bool:
     or None, and a bool ``applicable``: a Resolved given directly may hold anything else
     (NaN, an infinity, a float, text), which the batch path must not see first."""
     for m in measurements.values():
-        values: tuple[object, ...] = (m.applicable, m.actual, m.target)
-        if type(values[0]) is not bool:
+        actual, target = m.actual, m.target
+        applicable: object = m.applicable  # anything, in a Resolved given directly
+        if (
+            type(actual) is Decimal  # what normalize_measurements makes: one test
+            and actual.is_finite()
+            and (target is None or (type(target) is Decimal and target.is_finite()))
+            and applicable is True
+        ):
+            continue
+        if type(applicable) is not bool:
             return False
-        for value in values[1:]:
+        for value in (actual, target):
             if value is None or type(value) in (Fraction, int):
                 continue
             if type(value) is not Decimal or not value.is_finite():
