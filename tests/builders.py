@@ -128,6 +128,18 @@ SHEET = {
     "teamwork": {"actual": 90, "target": 100},
 }
 
+# A sales representative's quarter on the built-in policy (92.26, grade A).
+REP: dict[str, Any] = {
+    "sales_revenue": {"actual": 1_020_000, "target": 1_000_000},
+    "customer_satisfaction": 84,
+    "customer_visits": {"actual": 110, "target": 120},
+    "new_customers": {"actual": 5, "target": 6},
+    "market_feedback_reports": 4,
+    "event_participation": 2,
+    "teamwork_rating": "4.2",
+    "training_hours": 10,
+}
+
 PolicyFactory = Callable[..., Policy]
 
 

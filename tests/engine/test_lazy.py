@@ -15,23 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medsales
-from builders import SHEET, build
+from builders import REP, SHEET, build
 from medsales.engine.appraise import appraise_exact
 from medsales.engine.results import _DEFAULTS, EXPLANATION, Appraisal
 from medsales.testing import incidents, measurements, policies
 
 POLICY = build()
 DEFAULT = medsales.default_policy()
-REP = {
-    "sales_revenue": {"actual": 1_020_000, "target": 1_000_000},
-    "customer_satisfaction": 84,
-    "customer_visits": {"actual": 110, "target": 120},
-    "new_customers": {"actual": 5, "target": 6},
-    "market_feedback_reports": 4,
-    "event_participation": 2,
-    "teamwork_rating": "4.2",
-    "training_hours": 10,
-}
 
 
 def waiting(appraisal: Appraisal) -> bool:

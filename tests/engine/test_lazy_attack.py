@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import medsales
+from builders import REP
 from medsales import Policy
 from medsales.engine.appraise import Resolved, appraise_exact
 from medsales.engine.notes import Note
@@ -31,16 +32,6 @@ from medsales.testing import incidents, policies
 
 DEFAULT = medsales.default_policy()
 ROLE = "sales_representative"
-REP: dict[str, Any] = {
-    "sales_revenue": {"actual": 1_020_000, "target": 1_000_000},
-    "customer_satisfaction": 84,
-    "customer_visits": {"actual": 110, "target": 120},
-    "new_customers": {"actual": 5, "target": 6},
-    "market_feedback_reports": 4,
-    "event_participation": 2,
-    "teamwork_rating": "4.2",
-    "training_hours": 10,
-}
 MINOR = [{"rule": "integrity", "severity": "minor"}]
 
 
